@@ -1,0 +1,93 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Approval, AuditEntry, Notification, StaffProfile, User
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "full_name"]
+    filter_horizontal = ["areas", "groups", "user_permissions"]
+    inlines = [StaffProfileInline]
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Role and area"), {"fields": ["full_name", "role", "areas", "phone"]}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and area"), {"fields": ["full_name", "role"]}),)
+
+
+@admin.register(Approval)
+class ApprovalAdmin(admin.ModelAdmin):
+    list_display = ["kind", "target", "status", "requested_by", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["requested_by", "decided_by", "content_type"]
+    readonly_fields = [f.name for f in Approval._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "username", "action", "target_repr", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["username", "target_repr", "target_id"]
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.role in ("admin", "supervisor", "project_lead")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "created_at", "read_at"]
+    list_select_related = ["recipient"]
+
+
+class ScopedModelAdmin(admin.ModelAdmin):
+    """Base for admins of child-related data: the same scoping queryset as the views, access by role.
+
+    `get_queryset` goes through the model's `visible_to(user)`; nothing is ever deleted here.
+    """
+
+    view_roles: tuple = ("supervisor", "project_lead")
+    change_roles: tuple = ("supervisor", "project_lead")
+    add_roles: tuple | None = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def _role_in(self, request, roles) -> bool:
+        return request.user.is_active and request.user.is_staff and request.user.role in roles
+
+    def has_module_permission(self, request):
+        return self._role_in(request, self.view_roles)
+
+    def has_view_permission(self, request, obj=None):
+        return self._role_in(request, self.view_roles)
+
+    def has_change_permission(self, request, obj=None):
+        return self._role_in(request, self.change_roles)
+
+    def has_add_permission(self, request):
+        return self._role_in(request, self.change_roles if self.add_roles is None else self.add_roles)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

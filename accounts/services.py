@@ -1,0 +1,159 @@
+"""Cross-cutting services the other apps use: notifications, approvals, audit entries."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Approval, AuditEntry, Notification, User
+
+# ---------------------------------------------------------------- notifications
+
+def notify(*, recipients: Iterable[User], title: str, body: str = "", url: str = "", level: str = "info",
+           key: str | None = None, email: bool = False) -> list[Notification]:
+    """Tell each recipient once. With a `key`, a second call for the same recipient does nothing,
+    so periodic reminders can run any number of times and still notify exactly once."""
+    created = []
+    for user in {u.pk: u for u in recipients if u is not None}.values():
+        if key and Notification.objects.filter(recipient=user, key=key).exists():
+            continue
+        try:
+            with transaction.atomic():
+                created.append(Notification.objects.create(
+                    recipient=user, title=title, body=body, url=url, level=level, key=key))
+        except IntegrityError:  # a concurrent run got there first
+            continue
+        if email and user.email:
+            transaction.on_commit(lambda u=user: send_mail(title, f"{body}\n{url}", settings.DEFAULT_FROM_EMAIL,
+                                                            [u.email], fail_silently=True))
+    return created
+
+
+def users_with_role(*roles: str, within_code: str | None = None) -> models.QuerySet:
+    """Active users of these roles; with `within_code`, only those whose area scope covers it
+    (a county-level user of 440802 covers 440802001001)."""
+    users = User.objects.filter(role__in=roles, is_active=True)
+    if within_code:
+        prefixes = {within_code[:n] for n in (6, 9, 12) if len(within_code) >= n}
+        users = users.filter(areas__code__in=prefixes).distinct()
+    return users
+
+
+# ---------------------------------------------------------------- audit
+
+def client_ip(request) -> str | None:
+    # REMOTE_ADDR only: X-Forwarded-For is set by the client and cannot be trusted.
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+@transaction.atomic
+def audit(*, user: User | None, action: str, target=None, request=None, **detail) -> AuditEntry:
+    """Append one entry to the hash-chained audit log."""
+    last = AuditEntry.objects.select_for_update().order_by("-id").only("digest").first()
+    entry = AuditEntry(
+        user=user if user is not None and user.is_authenticated else None,
+        username=getattr(user, "username", "") or "",
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:200] if target is not None else "",
+        detail=detail,
+        ip_address=client_ip(request),
+        previous_digest=last.digest if last else "",
+        created_at=timezone.now(),
+    )
+    entry.digest = entry.compute_digest()
+    entry.save()
+    return entry
+
+
+def verify_audit_chain() -> list[str]:
+    """Problems found in the chain; empty when intact."""
+    problems, previous = [], ""
+    for entry in AuditEntry.objects.order_by("id").iterator():
+        if entry.previous_digest != previous:
+            problems.append(_("Entry %(id)s does not follow the entry before it.") % {"id": entry.pk})
+        if entry.compute_digest() != entry.digest:
+            problems.append(_("Entry %(id)s was altered after it was written.") % {"id": entry.pk})
+        previous = entry.digest
+    return problems
+
+
+# ---------------------------------------------------------------- approvals
+
+def _target_filter(obj) -> dict:
+    return {"content_type": ContentType.objects.get_for_model(obj), "object_id": str(obj.pk)}
+
+
+def pending_approval(obj, kind: str) -> Approval | None:
+    return Approval.objects.filter(**_target_filter(obj), kind=kind, status=Approval.Status.PENDING).first()
+
+
+def latest_approval(obj, kind: str) -> Approval | None:
+    return Approval.objects.filter(**_target_filter(obj), kind=kind).order_by("-requested_at", "-id").first()
+
+
+def is_approved(obj, kind: str, fingerprint: str = "") -> bool:
+    """Approved, and (when a fingerprint is given) approved for exactly this content."""
+    latest = latest_approval(obj, kind)
+    return bool(latest and latest.status == Approval.Status.APPROVED
+                and (not fingerprint or latest.fingerprint == fingerprint))
+
+
+def approval_history(obj, kind: str | None = None) -> models.QuerySet:
+    qs = Approval.objects.filter(**_target_filter(obj)).select_related("requested_by", "decided_by")
+    return qs.filter(kind=kind) if kind else qs
+
+
+@transaction.atomic
+def request_approval(*, obj, kind: str, by: User, approver_role: str, note: str = "", fingerprint: str = "",
+                     title: str = "", within_code: str | None = None) -> Approval:
+    """Ask the approvers (everyone with `approver_role`, optionally only those covering a place)."""
+    if pending_approval(obj, kind):
+        raise ValidationError(_("This is already waiting for approval."))
+    approval = Approval.objects.create(**_target_filter(obj), kind=kind, approver_role=approver_role,
+                                       requested_by=by, request_note=note, fingerprint=fingerprint)
+    approvers = [u for u in users_with_role(approver_role, within_code=within_code) if u.pk != by.pk]
+    notify(recipients=approvers, title=title or _("Waiting for your approval: %(obj)s") % {"obj": obj},
+           body=note, url=obj.get_absolute_url(), key=f"approval:{approval.pk}:requested")
+    return approval
+
+
+def _decide(approval: Approval, *, by: User, status: str, comment: str) -> Approval:
+    if approval.status != Approval.Status.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if approval.requested_by_id == by.pk:
+        raise PermissionDenied(_("Nobody may approve their own request."))
+    if not by.has_role(approval.approver_role):
+        raise PermissionDenied(_("Only a %(role)s may decide this request.") % {
+            "role": approval.get_approver_role_display()})
+    approval.status, approval.decided_by, approval.decided_at = status, by, timezone.now()
+    approval.comment = comment
+    approval.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    target = approval.target
+    if hasattr(target, "approval_decided"):
+        target.approval_decided(approval)
+    verb = _("approved") if status == Approval.Status.APPROVED else _("returned for revision")
+    notify(recipients=[approval.requested_by], title=_("%(obj)s was %(verb)s") % {"obj": target, "verb": verb},
+           body=comment, url=approval.get_absolute_url(), key=f"approval:{approval.pk}:decided",
+           level="success" if status == Approval.Status.APPROVED else "warning")
+    return approval
+
+
+@transaction.atomic
+def approve(*, approval: Approval, by: User, comment: str = "") -> Approval:
+    approval = Approval.objects.select_for_update().get(pk=approval.pk)
+    return _decide(approval, by=by, status=Approval.Status.APPROVED, comment=comment)
+
+
+@transaction.atomic
+def return_for_revision(*, approval: Approval, by: User, comment: str) -> Approval:
+    if not comment.strip():
+        raise ValidationError(_("Say what needs to change when returning a request."))
+    approval = Approval.objects.select_for_update().get(pk=approval.pk)
+    return _decide(approval, by=by, status=Approval.Status.RETURNED, comment=comment)
