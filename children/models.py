@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.fields import EncryptedCharField, EncryptedTextField
 from accounts.models import Role
@@ -93,3 +94,57 @@ class Child(models.Model):
         self.save(update_fields=["risk_level", "updated_at"])
         if old != level:
             risk_level_changed.send(sender=Child, child=self, old=old, new=level, by=by)
+
+
+class RiskPolicy(models.Model):
+    """The risk and visit policy the project lead edits (DOMAIN.md §4: [P] values are proposals).
+
+    One row (`RiskPolicy.current()`); every change is kept in its history.
+    """
+
+    visit_days_high = models.PositiveSmallIntegerField(_("home visit every (days), high risk"), default=14)
+    visit_days_medium_high = models.PositiveSmallIntegerField(_("home visit every (days), medium-high risk"),
+                                                              default=30)
+    visit_days_medium_low = models.PositiveSmallIntegerField(_("home visit every (days), medium-low risk"),
+                                                             default=90)
+    visit_days_low = models.PositiveSmallIntegerField(_("home visit every (days), low risk"), default=180)
+    call_days_high = models.PositiveSmallIntegerField(_("phone or video contact every (days), high risk"),
+                                                      default=14)
+    skip_weekends = models.BooleanField(_("due dates avoid weekends"), default=True)
+    overdue_grace_days = models.PositiveSmallIntegerField(_("days overdue before escalation"), default=3)
+    reassess_months = models.PositiveSmallIntegerField(_("reassess every (months)"), default=6)
+    monthly_visit_target = models.PositiveSmallIntegerField(
+        _("visits a month to high and medium-high risk families (contract)"), default=10)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("risk and visit policy")
+        verbose_name_plural = _("risk and visit policy")
+        constraints = [
+            models.CheckConstraint(condition=Q(visit_days_high__gte=1) & Q(visit_days_medium_high__gte=1)
+                                   & Q(visit_days_medium_low__gte=1) & Q(visit_days_low__gte=1),
+                                   name="children_riskpolicy_cadence_positive"),
+        ]
+
+    def __str__(self):
+        return str(_("risk and visit policy"))
+
+    def get_absolute_url(self):
+        return reverse("admin:children_riskpolicy_change", args=[self.pk])
+
+    @classmethod
+    def current(cls) -> "RiskPolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+    def visit_interval_days(self, level: str) -> int | None:
+        """Days between home visits for a risk level; None for a child not yet graded."""
+        return {
+            RiskLevel.HIGH: self.visit_days_high,
+            RiskLevel.MEDIUM_HIGH: self.visit_days_medium_high,
+            RiskLevel.MEDIUM_LOW: self.visit_days_medium_low,
+            RiskLevel.LOW: self.visit_days_low,
+        }.get(level)
