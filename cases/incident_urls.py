@@ -4,4 +4,5 @@ from . import incident_views
 
 urlpatterns = [
     path("incidents/", incident_views.incident_list, name="incident_list"),
+    path("incidents/new/", incident_views.incident_create, name="incident_create"),
 ]

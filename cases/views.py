@@ -14,3 +14,11 @@ def case_list(request):
 def case_detail(request, pk):
     case = get_object_or_404(Case.objects.visible_to(request.user).select_related("child", "worker"), pk=pk)
     return render(request, "cases/detail.html", {"case": case})
+
+
+@login_required
+def case_create(request):
+    """Placeholder until case intake lands: the case list."""
+    from django.shortcuts import redirect
+
+    return redirect("cases:list")

@@ -148,3 +148,6 @@ class RiskPolicy(models.Model):
             RiskLevel.MEDIUM_LOW: self.visit_days_medium_low,
             RiskLevel.LOW: self.visit_days_low,
         }.get(level)
+
+
+from .risk_models import *  # noqa: E402, F403  risk assessments live in their own module
