@@ -23,6 +23,11 @@ def test_login_page_is_chinese(client):
     assert "登录" in body and "用户名" in body and "密码" in body
 
 
+def test_browser_asking_for_english_still_gets_chinese(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in response.content.decode()
+
+
 def test_wrong_password_gets_chinese_message_saying_what_to_do(client, worker):
     response = login(client, worker.username, "wrong-password")
     assert response.status_code == 200
