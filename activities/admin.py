@@ -1,0 +1,76 @@
+from django.contrib import admin
+
+from accounts.admin import ScopedModelAdmin
+
+from .models import Activity, Article, ContractYear, Target
+from .services import add_contract_targets
+
+
+class RoleAdmin(admin.ModelAdmin):
+    """Project settings: the lead edits, the supervisor reads; nothing is deleted."""
+
+    view_roles = ("supervisor", "project_lead")
+    change_roles = ("project_lead",)
+
+    def _role_in(self, request, roles) -> bool:
+        return request.user.is_active and request.user.is_staff and request.user.role in roles
+
+    def has_module_permission(self, request):
+        return self._role_in(request, self.view_roles)
+
+    def has_view_permission(self, request, obj=None):
+        return self._role_in(request, self.view_roles)
+
+    def has_change_permission(self, request, obj=None):
+        return self._role_in(request, self.change_roles)
+
+    def has_add_permission(self, request, obj=None):
+        return self._role_in(request, self.change_roles)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_active and request.user.role == "project_lead"
+
+    has_change_permission = has_add_permission
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.role == "project_lead"
+
+
+@admin.register(ContractYear)
+class ContractYearAdmin(RoleAdmin):
+    list_display = ["name", "signed_on", "ends_on"]
+    inlines = [TargetInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not form.instance.targets.exists():
+            add_contract_targets(year=form.instance)
+
+
+@admin.register(Activity)
+class ActivityAdmin(ScopedModelAdmin):
+    list_display = ["title", "kind", "status", "starts_at", "county", "organiser"]
+    list_filter = ["kind", "status", "county"]
+    list_select_related = ["county", "organiser"]
+    search_fields = ["title"]
+    raw_id_fields = ["place", "organiser", "created_by"]
+    filter_horizontal = []
+    exclude = ["registered_children"]  # attendance is edited in the app, where it is scoped to the editor
+    change_roles = ()
+
+
+@admin.register(Article)
+class ArticleAdmin(ScopedModelAdmin):
+    list_display = ["title", "kind", "status", "author", "approved_at", "published_on"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["author"]
+    search_fields = ["title"]
+    change_roles = ()

@@ -1,0 +1,143 @@
+"""Writes across models: contract years with their targets, attendance, photos, the article workflow."""
+
+import datetime
+import re
+
+import nh3
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import services as account_services
+from accounts.models import Role, User
+
+from .models import CONTRACT_TARGETS, Activity, ActivityPhoto, Article, ArticleImage, ContractYear, Target
+from .photos import clean_image
+
+# ---------------------------------------------------------------- contract year
+
+
+@transaction.atomic
+def create_contract_year(*, name: str, signed_on: datetime.date) -> ContractYear:
+    """A contract year with the contract's default targets (the lead can change them afterwards)."""
+    year = ContractYear.objects.create(name=name, signed_on=signed_on)
+    add_contract_targets(year=year)
+    return year
+
+
+def add_contract_targets(*, year: ContractYear) -> None:
+    for rule, kind, minimum in CONTRACT_TARGETS:
+        Target.objects.get_or_create(contract_year=year, rule=rule, activity_kind=kind,
+                                     defaults={"minimum": minimum})
+
+
+# ---------------------------------------------------------------- activities
+
+
+@transaction.atomic
+def set_attendance(*, activity: Activity, chosen, by: User) -> None:
+    """Set the registered children attending, as far as `by` can see them.
+
+    Children already recorded whom `by` cannot see (another area's children) are kept: an editor
+    changes only the part of the list they are allowed to see.
+    """
+    from children.models import Child
+
+    visible = Child.objects.visible_to(by)
+    hidden_ids = set(activity.registered_children.exclude(pk__in=visible.values("pk")).values_list("pk", flat=True))
+    activity.registered_children.set(hidden_ids | {c.pk for c in chosen})
+
+
+@transaction.atomic
+def add_photo(*, activity: Activity, upload, caption: str, by: User) -> ActivityPhoto:
+    content, digest = clean_image(upload)
+    photo = ActivityPhoto(activity=activity, caption=caption, uploaded_by=by, sha256=digest)
+    photo.image.save(content.name, content, save=False)
+    photo.save()
+    return photo
+
+
+# ---------------------------------------------------------------- articles
+
+ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "a"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+# Patterns that identify a person whatever the pseudonyms: an ID number or a mobile number.
+ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def sanitise(html: str) -> str:
+    """Article text as safe HTML: a few formatting tags, links without scripts or styles."""
+    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+
+
+def identifying_details(text: str) -> list[str]:
+    """What in the text identifies someone regardless of the checklist (R12)."""
+    found = []
+    if ID_NUMBER.search(text):
+        found.append(_("The text contains an ID number; remove it."))
+    if MOBILE.search(text):
+        found.append(_("The text contains a mobile phone number; remove it."))
+    return found
+
+
+@transaction.atomic
+def add_article_image(*, article: Article, upload, caption: str, by: User) -> ArticleImage:
+    if not article.can_change(by):
+        raise PermissionDenied
+    content, digest = clean_image(upload)
+    image = ArticleImage(article=article, caption=caption, uploaded_by=by, sha256=digest)
+    image.image.save(content.name, content, save=False)
+    image.save()
+    article.clear_checklist()  # the checklist is for the images as they are now
+    article.save(update_fields=["uses_pseudonyms", "no_faces", "no_school", "no_address", "updated_at"])
+    return image
+
+
+@transaction.atomic
+def submit_article(*, article: Article, by: User, note: str = "") -> Article:
+    """Send a de-identified article to the bureau for approval (提交审批)."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if not article.can_change(by):
+        raise PermissionDenied
+    if not article.deidentified:
+        raise ValidationError(_("Tick every item of the de-identification checklist before submitting."))
+    problems = identifying_details(article.body + " " + article.title)
+    if problems:
+        raise ValidationError(problems)
+    account_services.request_approval(
+        obj=article, kind=Article.APPROVAL_KIND, by=by, approver_role=Role.BUREAU, note=note,
+        fingerprint=article.fingerprint(), title=_("Article waiting for review: %(title)s") % {"title": article.title})
+    article.status, article.submitted_at = Article.Status.SUBMITTED, timezone.now()
+    article.save(update_fields=["status", "submitted_at", "updated_at"])
+    return article
+
+
+def decide_article(*, article: Article, by: User, approve: bool, comment: str = "") -> Article:
+    """The bureau's decision; the approval mechanism refuses anyone but the bureau, and the requester."""
+    pending = account_services.pending_approval(article, Article.APPROVAL_KIND)
+    if pending is None or article.status != Article.Status.SUBMITTED:
+        raise ValidationError(_("This article is not waiting for review."))
+    if approve:
+        account_services.approve(approval=pending, by=by, comment=comment)
+    else:
+        account_services.return_for_revision(approval=pending, by=by, comment=comment)
+    article.refresh_from_db()
+    return article
+
+
+@transaction.atomic
+def publish_article(*, article: Article, by: User, media: str, published_on: datetime.date, link: str = "") -> Article:
+    """Record where an approved article appeared. Only the exact approved content may be published."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if not article.can_publish(by):
+        raise PermissionDenied
+    if not account_services.is_approved(article, Article.APPROVAL_KIND, fingerprint=article.fingerprint()):
+        raise ValidationError(_("The text changed after the bureau approved it; submit it for review again."))
+    article.status, article.media, article.published_on, article.link = (
+        Article.Status.PUBLISHED, media, published_on, link)
+    article.save(update_fields=["status", "media", "published_on", "link", "updated_at"])
+    return article
