@@ -1,15 +1,22 @@
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
-from accounts.fields import EncryptedCharField, EncryptedTextField
+from accounts.fields import EncryptedCharField, EncryptedTextField, blind_index
 from accounts.models import Role
 
+from . import idnumber
 from .signals import risk_level_changed
+from .storage import protected_storage
 
 
 class RiskLevel(models.TextChoices):
@@ -19,6 +26,160 @@ class RiskLevel(models.TextChoices):
     LOW = "low", _("Low risk (green)")
 
 
+# ---------------------------------------------------------------- helpers
+
+# Surnames pypinyin reads with their everyday sound (曾 céng → zēng); the first character only.
+SURNAME_PINYIN = {
+    "曾": "zeng", "单": "shan", "仇": "qiu", "区": "ou", "解": "xie", "朴": "piao", "查": "zha",
+    "盖": "ge", "乐": "yue", "缪": "miao", "覃": "qin", "冼": "xian", "尉": "yu", "种": "chong",
+    "秘": "bi", "繁": "po", "翟": "zhai", "纪": "ji", "萧": "xiao", "沈": "shen", "那": "na",
+    "长": "chang", "重": "chong", "员": "yun", "能": "nai", "相": "xiang", "宿": "su", "折": "she",
+}
+
+
+def name_pinyin(name: str) -> tuple[str, str]:
+    """('zhangxiaoming', 'zxm') for 张小明: lowercase, no spaces, one reading per character."""
+    name = "".join(name.split())
+    if not name:
+        return "", ""
+    syllables = lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
+    if name[0] in SURNAME_PINYIN and syllables:
+        syllables[0] = SURNAME_PINYIN[name[0]]
+    syllables = [s.lower() for s in syllables if s]
+    return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+def phone_index(phone: str) -> str | None:
+    """Blind index of a phone number (digits only), or None when there is no number."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    return blind_index(digits) if digits else None
+
+
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def birthday_years_ago(day: datetime.date, years: int) -> datetime.date:
+    """The birth date of someone who turns `years` on `day` (29 Feb → 28 Feb in common years)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def evidence_upload_to(instance, filename):
+    return f"children/{instance.child_id}/evidence/{filename}"
+
+
+def photo_upload_to(instance, filename):
+    return f"children/{instance.pk or 'new'}/photo/{filename}"
+
+
+# ---------------------------------------------------------------- reference data
+
+class Category(models.Model):
+    """儿童类别 (DOMAIN.md §1): reference data loaded by a data migration."""
+
+    code = models.SlugField(_("short code"), max_length=32, unique=True)
+    name = models.CharField(_("category name"), max_length=32, unique=True)
+    max_age = models.PositiveSmallIntegerField(_("only under (age)"), default=18,
+                                               help_text=_("The tag ends on this birthday."))
+    rule = models.TextField(_("rule"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("child category")
+        verbose_name_plural = _("child categories")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("children:list") + f"?category={self.code}"
+
+
+class Benefit(models.Model):
+    """A benefit (保障待遇) and which categories suggest it (DOMAIN.md §2)."""
+
+    class Department(models.TextChoices):
+        CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs")
+        DISABLED_FEDERATION = "disabled_federation", _("Disabled persons' federation")
+        EDUCATION = "education", _("Education")
+        MEDICAL_SECURITY = "medical_security", _("Medical security")
+
+    code = models.SlugField(_("short code"), max_length=32, unique=True)
+    name = models.CharField(_("benefit name"), max_length=64, unique=True)
+    department = models.CharField(_("responsible department"), max_length=24, choices=Department.choices)
+    standard_amount = models.DecimalField(_("standard amount (yuan)"), max_digits=10, decimal_places=2, null=True,
+                                          blank=True)
+    amount_unit = models.CharField(_("amount per"), max_length=16, blank=True, help_text=_("e.g. month, year, once"))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    categories = models.ManyToManyField(Category, verbose_name=_("suggested for categories"), blank=True,
+                                        related_name="benefits")
+    min_age = models.PositiveSmallIntegerField(_("from age"), null=True, blank=True)
+    below_age = models.PositiveSmallIntegerField(_("below age"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("benefit")
+        verbose_name_plural = _("benefits")
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True)
+                                   | Q(valid_to__gte=models.F("valid_from")),
+                                   name="children_benefit_valid_to_after_from"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:children_benefit_change", args=[self.pk])
+
+    def clean(self):
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The end date must not be before the start date.")})
+
+    def is_current(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
+
+    def suits_age(self, age: int) -> bool:
+        return (self.min_age is None or age >= self.min_age) and (self.below_age is None or age < self.below_age)
+
+
+class Contact(models.Model):
+    """A person responsible on the ground: 儿童主任 (village), 儿童督导员 (town), village committee."""
+
+    class Kind(models.TextChoices):
+        CHILD_DIRECTOR = "child_director", _("Child director")
+        CHILD_SUPERVISOR = "child_supervisor", _("Child supervisor")
+        VILLAGE_COMMITTEE = "village_committee", _("Village committee contact")
+
+    kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50)
+    division = models.ForeignKey("divisions.Division", verbose_name=_("area"), on_delete=models.PROTECT,
+                                 related_name="+")
+    phone = EncryptedCharField(_("phone"), blank=True)
+    active = models.BooleanField(_("in post"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact on the ground")
+        verbose_name_plural = _("contacts on the ground")
+        ordering = ["division_id", "kind", "name"]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_kind_display()}）"
+
+    def get_absolute_url(self):
+        return reverse("admin:children_contact_change", args=[self.pk])
+
+
+# ---------------------------------------------------------------- the child
+
 class ChildQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ChildQuerySet":
         """The one scoping rule for children; every other model filters through it."""
@@ -27,13 +188,72 @@ class ChildQuerySet(models.QuerySet):
         if user.role in (Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU):
             return self
         if user.role == Role.SOCIAL_WORKER:
-            return self.filter(user.area_q("residence_id") | Q(social_worker=user))
+            return self.filter(user.area_q("residence__code") | Q(social_worker=user))
         if user.role == Role.COUNTY_BUREAU:
-            return self.filter(user.area_q("residence_id"))
+            return self.filter(user.area_q("residence__code"))
         return self.none()  # system administrators reach child data only through audited views
 
     def in_registry(self) -> "ChildQuerySet":
         return self.filter(status=Child.Status.REGISTERED)
+
+    def with_id_number(self, number: str) -> "ChildQuerySet":
+        """Exact search by ID number through the blind index (lowercase x, spaces accepted)."""
+        normal = idnumber.normalise(number)
+        return self.filter(id_number_index=blind_index(normal)) if normal else self.none()
+
+    def with_phone(self, phone: str) -> "ChildQuerySet":
+        """Children whose guardian, caregiver or a parent has this phone number (exact)."""
+        index = phone_index(phone)
+        if not index:
+            return self.none()
+        return self.filter(Q(guardian_phone_index=index) | Q(caregiver_phone_index=index)
+                           | Exists(Parent.objects.filter(child=OuterRef("pk"), phone_index=index)))
+
+    def age_between(self, youngest: int | None = None, oldest: int | None = None,
+                    day: datetime.date | None = None) -> "ChildQuerySet":
+        """Children aged youngest..oldest (whole years, both included) on `day` (today)."""
+        day = day or timezone.localdate()
+        qs = self
+        if youngest is not None:
+            qs = qs.filter(birth_date__lte=birthday_years_ago(day, youngest))
+        if oldest is not None:
+            qs = qs.filter(birth_date__gt=birthday_years_ago(day, oldest + 1))
+        return qs
+
+    def turning(self, age: int, *, within_days: int = 60, day: datetime.date | None = None) -> "ChildQuerySet":
+        """Children whose `age`th birthday falls in the next `within_days` days (today included)."""
+        day = day or timezone.localdate()
+        last = day + datetime.timedelta(days=within_days)
+        return self.filter(birth_date__gte=birthday_years_ago(day, age), birth_date__lte=birthday_years_ago(last, age))
+
+    def with_benefit_gap(self) -> "ChildQuerySet":
+        """应享未享: a category (and age) suggests a benefit the child does not receive, or an
+        enrolment is marked entitled/applied but not yet paid."""
+        return self.filter(benefit_gap_q())
+
+
+def benefit_gap_q(day: datetime.date | None = None) -> Q:
+    day = day or timezone.localdate()
+    pending = Exists(BenefitEnrolment.objects.filter(
+        child=OuterRef("pk"), status__in=[BenefitEnrolment.Status.ENTITLED, BenefitEnrolment.Status.APPLIED]))
+    q = Q(pending)
+    benefits = Benefit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+                                      Q(valid_to__isnull=True) | Q(valid_to__gte=day)).prefetch_related("categories")
+    for benefit in benefits:
+        category_ids = [c.pk for c in benefit.categories.all()]
+        if not category_ids:
+            continue
+        suggested = Q(Exists(ChildCategory.objects.filter(child=OuterRef("pk"), category_id__in=category_ids)))
+        if benefit.min_age is not None:
+            suggested &= Q(birth_date__lte=birthday_years_ago(day, benefit.min_age))
+        if benefit.below_age is not None:
+            suggested &= Q(birth_date__gt=birthday_years_ago(day, benefit.below_age))
+        received = Exists(BenefitEnrolment.objects.filter(
+            child=OuterRef("pk"), benefit=benefit,
+            status__in=[BenefitEnrolment.Status.RECEIVING, BenefitEnrolment.Status.APPLIED,
+                        BenefitEnrolment.Status.ENTITLED]))
+        q |= suggested & ~Q(received)
+    return q
 
 
 class Child(models.Model):
@@ -45,26 +265,195 @@ class Child(models.Model):
         REGISTERED = "registered", _("In registry")
         EXITED = "exited", _("Left registry")
 
+    class ExitReason(models.TextChoices):
+        TURNED_16 = "turned_16", _("Turned 16")
+        TURNED_18 = "turned_18", _("Turned 18")
+        PARENTS_RETURNED = "parents_returned", _("Parents returned home")
+        MOVED_AWAY = "moved_away", _("Moved away")
+        DIED = "died", _("Died")
+        OTHER = "other", _("Other")
+
+    class HukouType(models.TextChoices):
+        RURAL = "rural", _("Rural household registration")
+        URBAN = "urban", _("Urban household registration")
+        UNREGISTERED = "unregistered", _("Not registered (no hukou)")
+
+    class Source(models.TextChoices):
+        SURVEY = "survey", _("Survey (摸排)")
+        REFERRAL = "referral", _("Referral")
+        REPORT = "report", _("Report")
+        IMPORT = "import", _("Ledger import")
+
+    class GuardianRelation(models.TextChoices):
+        PARENT = "parent", _("Parent")
+        GRANDPARENT = "grandparent", _("Grandparent")
+        SIBLING = "sibling", _("Adult sibling")
+        OTHER_RELATIVE = "other_relative", _("Other relative")
+        CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs department (state guardianship)")
+        VILLAGE_COMMITTEE = "village_committee", _("Village or residents' committee")
+        OTHER = "other", _("Other")
+
+    class CaregiverHealth(models.TextChoices):
+        GOOD = "good", _("Good")
+        FAIR = "fair", _("Fair")
+        POOR = "poor", _("Poor")
+        SERIOUS = "serious", _("Seriously ill or disabled")
+
+    class Disqualification(models.TextChoices):
+        # 未成年人保护法 art. 22: who may not be entrusted with a child's care.
+        OFFENCE = "offence", _("Has committed sexual abuse, abuse, abandonment, trafficking or violence")
+        VICES = "vices", _("Drug use, alcoholism, gambling or similar vices")
+        NEGLECT = "neglect", _("Has refused or long neglected guardianship or care duties")
+        OTHER_UNFIT = "other_unfit", _("Otherwise unfit to be entrusted")
+
+    class SchoolStage(models.TextChoices):
+        NOT_IN_KINDERGARTEN = "none", _("Not in kindergarten")
+        KINDERGARTEN = "kindergarten", _("Kindergarten")
+        PRIMARY = "primary", _("Primary school")
+        JUNIOR = "junior", _("Junior secondary")
+        SENIOR = "senior", _("Senior secondary")
+        VOCATIONAL = "vocational", _("Secondary vocational")
+        DROPPED_OUT = "dropped_out", _("Dropped out")
+        OUT_OF_SCHOOL = "out_of_school", _("Never enrolled / out of school")
+
+    class Health(models.TextChoices):
+        HEALTHY = "healthy", _("Healthy")
+        CHRONIC = "chronic", _("Chronic illness")
+        SERIOUS = "serious", _("Serious illness")
+        DISABLED = "disabled", _("Disabled")
+
+    class DisabilityType(models.TextChoices):
+        VISION = "vision", _("Visual")
+        HEARING = "hearing", _("Hearing")
+        SPEECH = "speech", _("Speech")
+        PHYSICAL = "physical", _("Physical")
+        INTELLECTUAL = "intellectual", _("Intellectual")
+        MENTAL = "mental", _("Mental")
+        MULTIPLE = "multiple", _("Multiple")
+
+    class Economy(models.TextChoices):
+        NONE = "none", _("Not in hardship")
+        LOW_INCOME_EDGE = "low_income_edge", _("Marginal low-income (低保边缘)")
+        MINIMUM_LIVING = "minimum_living", _("Minimum living allowance (低保)")
+        EXTREME_POVERTY = "extreme_poverty", _("Extreme poverty support (特困)")
+        OTHER_HARDSHIP = "other_hardship", _("Other hardship")
+
+    class LegalBasis(models.TextChoices):
+        STATUTORY_DUTY = "statutory_duty", _("Statutory duty (civil affairs child protection)")
+        GUARDIAN_CONSENT = "guardian_consent", _("Guardian consent")
+
+    class ConsentForm(models.TextChoices):
+        WRITTEN = "written", _("Signed paper form")
+        ELECTRONIC = "electronic", _("Electronic signature")
+        RECORDED = "recorded", _("Recorded oral consent")
+
+    # 1. identity
     name = models.CharField(_("name"), max_length=50)
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=200, blank=True, db_index=True, editable=False)
+    name_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, db_index=True, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
+    ethnicity = models.CharField(_("ethnicity"), max_length=16, default="汉族", blank=True)
     id_number = EncryptedCharField(_("ID number"), blank=True)
     id_number_index = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
-    residence = models.ForeignKey("divisions.Division", verbose_name=_("actual residence"), on_delete=models.PROTECT,
-                                  related_name="+")
     hukou = models.ForeignKey("divisions.Division", verbose_name=_("registered residence"), on_delete=models.PROTECT,
                               related_name="+", null=True, blank=True)
+    hukou_address = EncryptedTextField(_("registered address"), blank=True)
+    hukou_type = models.CharField(_("household registration"), max_length=16, choices=HukouType.choices,
+                                  default=HukouType.RURAL)
+    residence = models.ForeignKey("divisions.Division", verbose_name=_("actual residence"), on_delete=models.PROTECT,
+                                  related_name="+")
     address = EncryptedTextField(_("address"), blank=True)
-    social_worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("social worker"), null=True,
-                                      blank=True, on_delete=models.PROTECT, related_name="caseload")
+    photo = models.ImageField(_("photo"), upload_to=photo_upload_to, storage=protected_storage, blank=True)
+
+    # 2. categories
+    categories = models.ManyToManyField(Category, through="ChildCategory", verbose_name=_("categories"),
+                                        related_name="children", blank=True)
+
+    # 4. guardianship and care
+    guardian_name = models.CharField(_("legal guardian"), max_length=50, blank=True)
+    guardian_relation = models.CharField(_("guardian's relation"), max_length=20, choices=GuardianRelation.choices,
+                                         blank=True)
+    guardian_phone = EncryptedCharField(_("guardian's phone"), blank=True)
+    guardian_phone_index = models.CharField(max_length=64, blank=True, null=True, db_index=True, editable=False)
+    caregiver_name = models.CharField(_("entrusted caregiver"), max_length=50, blank=True)
+    caregiver_relation = models.CharField(_("caregiver's relation"), max_length=20, blank=True)
+    caregiver_age = models.PositiveSmallIntegerField(_("caregiver's age"), null=True, blank=True)
+    caregiver_health = models.CharField(_("caregiver's health"), max_length=10, choices=CaregiverHealth.choices,
+                                        blank=True)
+    caregiver_phone = EncryptedCharField(_("caregiver's phone"), blank=True)
+    caregiver_phone_index = models.CharField(max_length=64, blank=True, null=True, db_index=True, editable=False)
+    caregiver_disqualifications = models.JSONField(_("caregiver disqualifications (art. 22)"), default=list,
+                                                   blank=True)
+    school_told_in_writing = models.BooleanField(_("school told in writing of the entrusted care"), default=False)
+    village_told_in_writing = models.BooleanField(_("village committee told in writing of the entrusted care"),
+                                                  default=False)
+    lives_alone = models.BooleanField(_("lives alone without a guardian"), default=False)
+
+    # 5. schooling
+    school_stage = models.CharField(_("school stage"), max_length=16, choices=SchoolStage.choices, blank=True,
+                                    db_index=True)
+    school_name = models.CharField(_("school"), max_length=100, blank=True)
+    grade = models.CharField(_("grade"), max_length=20, blank=True)
+    boarding = models.BooleanField(_("boarding"), default=False)
+    head_teacher = models.CharField(_("head teacher"), max_length=50, blank=True)
+    head_teacher_phone = EncryptedCharField(_("head teacher's phone"), blank=True)
+
+    # 6. health (categorical fields stay plain for statistics; details are encrypted)
+    health = models.CharField(_("health status"), max_length=10, choices=Health.choices, default=Health.HEALTHY)
+    health_note = EncryptedTextField(_("health details"), blank=True)
+    disability_type = models.CharField(_("disability type"), max_length=16, choices=DisabilityType.choices,
+                                       blank=True)
+    disability_grade = models.PositiveSmallIntegerField(_("disability grade"), null=True, blank=True,
+                                                        choices=[(n, n) for n in range(1, 5)])
+    disability_certificate = EncryptedCharField(_("disability certificate number"), blank=True)
+    serious_illness = EncryptedTextField(_("serious illness"), blank=True)
+    mental_health_conclusion = EncryptedTextField(_("mental-health assessment conclusion"), blank=True)
+    receives_rehabilitation = models.BooleanField(_("receives rehabilitation or medical aid"), default=False)
+
+    # 7. family economy
+    economy = models.CharField(_("family economy"), max_length=20, choices=Economy.choices, default=Economy.NONE)
+    economy_note = models.TextField(_("family economy notes"), blank=True)
+
+    # 8. risk (assessments in risk_models)
     risk_level = models.CharField(_("risk level"), max_length=12, choices=RiskLevel.choices, blank=True,
                                   db_index=True)
+
+    # 9. people responsible
+    social_worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("social worker"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="caseload")
+    child_director = models.ForeignKey(Contact, verbose_name=_("child director"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+",
+                                       limit_choices_to={"kind": Contact.Kind.CHILD_DIRECTOR})
+    child_supervisor = models.ForeignKey(Contact, verbose_name=_("child supervisor"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+",
+                                         limit_choices_to={"kind": Contact.Kind.CHILD_SUPERVISOR})
+    village_contact = models.ForeignKey(Contact, verbose_name=_("village committee contact"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+",
+                                        limit_choices_to={"kind": Contact.Kind.VILLAGE_COMMITTEE})
+
+    # 10. ledger
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED,
                               db_index=True)
-    exit_reason = models.CharField(_("exit reason"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.SURVEY)
+    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    exit_reason = models.CharField(_("exit reason"), max_length=200, choices=ExitReason.choices, blank=True)
+    exit_note = models.CharField(_("exit details"), max_length=200, blank=True)
     exited_on = models.DateField(_("exit date"), null=True, blank=True)
     created_at = models.DateTimeField(_("entered on"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    # R2: why we may hold this child's data
+    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices,
+                                   default=LegalBasis.STATUTORY_DUTY)
+    consent_by = models.CharField(_("consent given by"), max_length=50, blank=True)
+    consent_date = models.DateField(_("consent date"), null=True, blank=True)
+    consent_version = models.CharField(_("consent form version"), max_length=20, blank=True)
+    consent_form = models.CharField(_("consent form"), max_length=12, choices=ConsentForm.choices, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "name_initials"])
 
     objects = ChildQuerySet.as_manager()
 
@@ -75,18 +464,94 @@ class Child(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status="registered") | (Q(exited_on__isnull=False) & ~Q(exit_reason="")),
                                    name="children_child_exit_has_reason_and_date"),
+            models.CheckConstraint(condition=~Q(legal_basis="guardian_consent")
+                                   | (Q(consent_date__isnull=False) & ~Q(consent_version="") & ~Q(consent_form="")),
+                                   name="children_child_consent_recorded"),
+            models.CheckConstraint(condition=Q(disability_grade__isnull=True)
+                                   | Q(disability_grade__gte=1, disability_grade__lte=4),
+                                   name="children_child_disability_grade_1_to_4"),
         ]
 
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name = self.name.strip()
+        self.name_pinyin, self.name_initials = name_pinyin(self.name)
+        self.id_number = idnumber.normalise(self.id_number)
+        self.id_number_index = blind_index(self.id_number) if self.id_number else None
+        self.guardian_phone_index = phone_index(self.guardian_phone)
+        self.caregiver_phone_index = phone_index(self.caregiver_phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            derived = {"name": ("name_pinyin", "name_initials"), "id_number": ("id_number_index",),
+                       "guardian_phone": ("guardian_phone_index",), "caregiver_phone": ("caregiver_phone_index",)}
+            extra = {d for f, ds in derived.items() if f in update_fields for d in ds}
+            kwargs["update_fields"] = set(update_fields) | extra
+        super().save(*args, **kwargs)
+
+
     def get_absolute_url(self):
         return reverse("children:detail", args=[self.pk])
 
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.EXITED and (not self.exit_reason or not self.exited_on):
+            errors["exit_reason"] = _("Give the exit reason and date when a child leaves the registry.")
+        if self.legal_basis == self.LegalBasis.GUARDIAN_CONSENT and not (
+                self.consent_date and self.consent_version and self.consent_form):
+            errors["consent_date"] = _("With guardian consent as the legal basis, record the consent date, "
+                                       "form version and how it was given.")
+        if errors:
+            raise ValidationError(errors)
+
+    # -- reading
+    @property
+    def id_number_masked(self) -> str:
+        return idnumber.mask(self.id_number)
+
+    @property
+    def age(self) -> int:
+        return age_on(self.birth_date, timezone.localdate())
+
+    def age_on(self, day: datetime.date) -> int:
+        return age_on(self.birth_date, day)
+
+    def birthday(self, age: int) -> datetime.date:
+        return birthday_years_ago(self.birth_date, -age)
+
+    @property
+    def is_registered(self) -> bool:
+        return self.status == self.Status.REGISTERED
+
+    def category_codes(self) -> set[str]:
+        return {link.category.code for link in self.category_links.all()}
+
+    def suggested_benefits(self, day: datetime.date | None = None) -> list[Benefit]:
+        """Current benefits one of this child's categories (and age) suggests."""
+        day = day or timezone.localdate()
+        age = self.age_on(day)
+        category_ids = {link.category_id for link in self.category_links.all()}
+        benefits = Benefit.objects.filter(categories__in=category_ids).distinct().prefetch_related("categories")
+        return [b for b in benefits if b.is_current(day) and b.suits_age(age)]
+
+    def missing_benefits(self, day: datetime.date | None = None) -> list[Benefit]:
+        """应享未享 for this child: suggested or marked entitled/applied, but not being received."""
+        receiving = {e.benefit_id: e.status for e in self.benefit_enrolments.all()}
+        pending = {BenefitEnrolment.Status.ENTITLED, BenefitEnrolment.Status.APPLIED}
+        missing = [b for b in self.suggested_benefits(day)
+                   if receiving.get(b.pk) in (None, BenefitEnrolment.Status.STOPPED)]
+        missing += [e.benefit for e in self.benefit_enrolments.select_related("benefit")
+                    if e.status in pending]
+        return list({b.pk: b for b in missing}.values())
+
+    # -- permissions
     def can_change(self, user) -> bool:
         """Called on a child already fetched through visible_to(user)."""
         return user.is_active and user.role in (Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR)
 
+    # -- state changes
     def set_risk_level(self, level: str, *, by) -> None:
         """Store a person-confirmed risk level and tell the apps that schedule by it."""
         old = self.risk_level
@@ -94,6 +559,228 @@ class Child(models.Model):
         self.save(update_fields=["risk_level", "updated_at"])
         if old != level:
             risk_level_changed.send(sender=Child, child=self, old=old, new=level, by=by)
+
+    def exit(self, *, reason: str, on: datetime.date, note: str = "", by=None) -> None:
+        """Leave the registry; the record is kept (never deleted)."""
+        if not reason or on is None:
+            raise ValidationError(_("Give the exit reason and date when a child leaves the registry."))
+        self.status, self.exit_reason, self.exited_on, self.exit_note = self.Status.EXITED, reason, on, note
+        self._history_user = by
+        self.save(update_fields=["status", "exit_reason", "exited_on", "exit_note", "updated_at"])
+
+    def readmit(self, *, by=None) -> None:
+        """Back into the registry (e.g. parents left again); the old exit stays in the history."""
+        self.status, self.exit_reason, self.exited_on, self.exit_note = self.Status.REGISTERED, "", None, ""
+        self._history_user = by
+        self.save(update_fields=["status", "exit_reason", "exited_on", "exit_note", "updated_at"])
+
+
+class ChildRelatedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(child__in=Child.objects.visible_to(user))
+
+
+class Parent(models.Model):
+    """One row per parent (DOMAIN.md §3.3)."""
+
+    class Kind(models.TextChoices):
+        FATHER = "father", _("Father")
+        MOTHER = "mother", _("Mother")
+
+    class Situation(models.TextChoices):
+        AT_HOME = "at_home", _("At home")
+        WORKING_AWAY = "working_away", _("Working away")
+        DEAD = "dead", _("Dead")
+        MISSING = "missing", _("Missing")
+        IN_PRISON = "in_prison", _("Serving a sentence")
+        IN_REHAB = "in_rehab", _("Compulsory drug rehabilitation")
+        SERIOUSLY_ILL = "seriously_ill", _("Seriously ill")
+        SEVERELY_DISABLED = "severely_disabled", _("Severely disabled")
+        OUT_OF_CONTACT = "out_of_contact", _("Out of contact")
+        GUARDIANSHIP_REVOKED = "guardianship_revoked", _("Guardianship revoked")
+        DEPORTED = "deported", _("Deported")
+
+    class ContactFrequency(models.TextChoices):
+        DAILY = "daily", _("Every day")
+        WEEKLY = "weekly", _("At least weekly")
+        MONTHLY = "monthly", _("At least monthly")
+        RARELY = "rarely", _("Less than monthly")
+        NEVER = "never", _("No contact")
+
+    child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.CASCADE, related_name="parents")
+    kind = models.CharField(_("father or mother"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    id_number = EncryptedCharField(_("ID number"), blank=True)
+    situation = models.CharField(_("situation"), max_length=24, choices=Situation.choices,
+                                 default=Situation.WORKING_AWAY)
+    work_place = models.CharField(_("place of work"), max_length=100, blank=True,
+                                  help_text=_("Province and city, e.g. 广东省深圳市"))
+    away_since = models.DateField(_("away since"), null=True, blank=True)
+    phone = EncryptedCharField(_("phone"), blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, null=True, db_index=True, editable=False)
+    contact_frequency = models.CharField(_("contacts the child"), max_length=10, choices=ContactFrequency.choices,
+                                         blank=True)
+    last_met_on = models.DateField(_("last met the child"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = ChildRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy("family", "parent")
+        verbose_name_plural = _("parents")
+        ordering = ["child_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "kind"], name="children_parent_one_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}".strip()
+
+    def save(self, *args, **kwargs):
+        self.id_number = idnumber.normalise(self.id_number)
+        self.phone_index = phone_index(self.phone)
+        super().save(*args, **kwargs)
+
+    @property
+
+    def get_absolute_url(self):
+        return self.child.get_absolute_url() + "#parents"
+
+
+    def id_number_masked(self) -> str:
+        return idnumber.mask(self.id_number)
+
+    @property
+    def months_since_met(self) -> int | None:
+        if not self.last_met_on:
+            return None
+        today = timezone.localdate()
+        return (today.year - self.last_met_on.year) * 12 + today.month - self.last_met_on.month
+
+    @property
+    def contacts_less_than_weekly(self) -> bool:
+        """Art. 23: parents working away must contact the child at least once a week."""
+        return self.contact_frequency in (self.ContactFrequency.MONTHLY, self.ContactFrequency.RARELY,
+                                          self.ContactFrequency.NEVER)
+
+
+class HouseholdMember(models.Model):
+    child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.CASCADE,
+                              related_name="household_members")
+    name = models.CharField(_("name"), max_length=50)
+    relation = models.CharField(_("relation to the child"), max_length=20)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=50, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = ChildRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        ordering = ["child_id", "id"]
+
+    def __str__(self):
+        return f"{self.name}（{self.relation}）"
+
+    def get_absolute_url(self):
+        return self.child.get_absolute_url() + "#household"
+
+
+class ChildCategory(models.Model):
+    """A category tag on a child, with how and when it was recognised (认定)."""
+
+    child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.CASCADE,
+                              related_name="category_links")
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT,
+                                 related_name="child_links")
+    recognised_on = models.DateField(_("recognised on"))
+    basis = models.CharField(_("basis of recognition"), max_length=200,
+                             help_text=_("e.g. 民发〔2019〕62号; the document or finding the tag rests on"))
+    evidence = models.FileField(_("evidence"), upload_to=evidence_upload_to, storage=protected_storage, blank=True,
+                                max_length=200)
+    review_on = models.DateField(_("review on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = ChildRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("category tag")
+        verbose_name_plural = _("category tags")
+        ordering = ["category__order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "category"], name="children_childcategory_unique"),
+            models.CheckConstraint(condition=Q(review_on__isnull=True) | Q(review_on__gte=models.F("recognised_on")),
+                                   name="children_childcategory_review_after_recognised"),
+        ]
+
+    def __str__(self):
+        return f"{self.child} · {self.category}"
+
+    def get_absolute_url(self):
+        return self.child.get_absolute_url() + "#categories"
+
+    def clean(self):
+        if self.review_on and self.recognised_on and self.review_on < self.recognised_on:
+            raise ValidationError({"review_on": _("The review date must not be before the recognition date.")})
+
+    @property
+    def ends_on(self) -> datetime.date:
+        return self.child.birthday(self.category.max_age)
+
+
+class BenefitEnrolment(models.Model):
+    class Status(models.TextChoices):
+        ENTITLED = "entitled", _("Entitled")
+        APPLIED = "applied", _("Applied")
+        RECEIVING = "receiving", _("Receiving")
+        STOPPED = "stopped", _("Stopped")
+
+    child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.CASCADE,
+                              related_name="benefit_enrolments")
+    benefit = models.ForeignKey(Benefit, verbose_name=_("benefit"), on_delete=models.PROTECT,
+                                related_name="enrolments")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ENTITLED)
+    applied_on = models.DateField(_("applied on"), null=True, blank=True)
+    started_on = models.DateField(_("paid from"), null=True, blank=True)
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    checked_on = models.DateField(_("checked on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = ChildRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("benefit enrolment")
+        verbose_name_plural = _("benefit enrolments")
+        ordering = ["benefit__order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "benefit"], name="children_benefitenrolment_unique"),
+            models.CheckConstraint(condition=~Q(status="stopped") | Q(stopped_on__isnull=False),
+                                   name="children_benefitenrolment_stopped_has_date"),
+            models.CheckConstraint(condition=Q(stopped_on__isnull=True) | Q(started_on__isnull=True)
+                                   | Q(stopped_on__gte=models.F("started_on")),
+                                   name="children_benefitenrolment_stopped_after_started"),
+        ]
+
+    def __str__(self):
+        return f"{self.child} · {self.benefit} · {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return self.child.get_absolute_url() + "#benefits"
+
+    def clean(self):
+        if self.status == self.Status.STOPPED and not self.stopped_on:
+            raise ValidationError({"stopped_on": _("Give the date the benefit stopped.")})
+        if self.stopped_on and self.started_on and self.stopped_on < self.started_on:
+            raise ValidationError({"stopped_on": _("The stop date must not be before the date payment began.")})
 
 
 class RiskPolicy(models.Model):
