@@ -1,0 +1,79 @@
+"""What case files contribute to other apps' registries: the child's 个人档案 timeline and home cards.
+
+Imported once from CasesConfig.ready().
+"""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.home import Card, register_card
+from accounts.models import Approval, Role
+from children import timeline
+
+from .models import CLOSURE_APPROVAL, PLAN_APPROVAL, Case, CaseEvent, FollowUp
+
+
+def case_events(child, user):
+    """Each logged step of the child's cases, visible to whoever sees the child."""
+    events = CaseEvent.objects.filter(case__child=child, case__in=Case.objects.visible_to(user)).select_related("by")
+    for event in events:
+        title = _("Case: %(what)s") % {"what": event}
+        if event.approval_status:
+            title = f"{title} · {event.approval_status_label}"
+        yield timeline.Event(when=event.at, kind="case", title=str(title), url=event.get_absolute_url(),
+                             detail=event.note)
+
+
+def follow_ups_due(user, today: datetime.date | None = None):
+    today = today or timezone.localdate()
+    return FollowUp.objects.filter(case__worker=user, done_on__isnull=True, cancelled=False,
+                                   due_on__lte=today + datetime.timedelta(days=7))
+
+
+def _my_open_cases_card(request):
+    if not request.user.has_role(Role.SOCIAL_WORKER):
+        return None
+    return Card(title=_("My open cases"), url=reverse("cases:list") + "?mine=1",
+                value=Case.objects.filter(worker=request.user).open().count())
+
+
+def _follow_ups_card(request):
+    if not request.user.has_role(Role.SOCIAL_WORKER):
+        return None
+    due = follow_ups_due(request.user)
+    overdue = due.filter(due_on__lt=timezone.localdate()).count()
+    return Card(title=_("Follow-ups due this week"), url=reverse("cases:list") + "?followups=1",
+                value=due.count(), level="danger" if overdue else "",
+                note=_("%(n)s overdue") % {"n": overdue} if overdue else "")
+
+
+def _pending_approvals_card(request):
+    if not request.user.has_role(Role.SUPERVISOR):
+        return None
+    pending = Approval.objects.filter(kind__in=[PLAN_APPROVAL, CLOSURE_APPROVAL], status=Approval.Status.PENDING)
+    count = pending.count()
+    return Card(title=_("Plans and closures waiting for approval"),
+                url=reverse("admin:cases_case_changelist") + "?pending=yes", value=count,
+                level="warning" if count else "")
+
+
+def _overdue_card(request):
+    if not request.user.has_role(Role.SUPERVISOR, Role.PROJECT_LEAD):
+        return None
+    today = timezone.localdate()
+    plans = Case.objects.plan_overdue(today).count()
+    follow_ups = FollowUp.objects.filter(done_on__isnull=True, cancelled=False, due_on__lt=today).count()
+    return Card(title=_("Overdue plans and follow-ups"),
+                url=reverse("admin:cases_case_changelist") + "?overdue=yes", value=plans + follow_ups,
+                note=_("%(plans)s plans, %(follow_ups)s follow-ups") % {"plans": plans, "follow_ups": follow_ups},
+                level="danger" if plans + follow_ups else "")
+
+
+timeline.register(case_events)
+register_card(order=30, func=_my_open_cases_card)
+register_card(order=31, func=_follow_ups_card)
+register_card(order=32, func=_pending_approvals_card)
+register_card(order=33, func=_overdue_card)
