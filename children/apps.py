@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ChildrenConfig(AppConfig):
     name = "children"
     verbose_name = _("Child registry")
+
+    def ready(self):
+        from . import risk_views
+
+        risk_views.register_hooks()

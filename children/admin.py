@@ -1,0 +1,1 @@
+from . import risk_admin  # noqa: F401

@@ -1,0 +1,307 @@
+"""Risk grading (分级分色, DOMAIN.md §4): the six dimensions, the override triggers, the proposal,
+and the services that record an assessment or an event that calls for one.
+
+The system only *proposes* a level; a person confirms it (with a reason when they differ) and the
+supervisor reviews it. Thresholds, which triggers count and at what level, and the reassessment
+cadence are fields of `RiskPolicy`, which the project lead edits in the admin.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.services import notify, request_approval
+
+from .models import Child, RiskLevel, RiskPolicy
+from .risk_models import RiskAssessment, RiskEvent
+
+REVIEW_KIND = "risk_review"
+
+# Highest first; a proposal takes the highest level reached by the score or any trigger.
+LEVEL_RANK = {RiskLevel.LOW: 0, RiskLevel.MEDIUM_LOW: 1, RiskLevel.MEDIUM_HIGH: 2, RiskLevel.HIGH: 3}
+
+
+@dataclass(frozen=True)
+class Dimension:
+    code: str
+    label: str
+    help: str
+
+
+DIMENSIONS = (
+    Dimension("family", _("Family composition"),
+              _("Parents away, dead, missing or in prison; how often they call and come home.")),
+    Dimension("care", _("Guardianship and care"),
+              _("Whether the guardian or caregiver can look after the child: age, health, supervision, daily care.")),
+    Dimension("schooling", _("School enrolment and attendance"),
+              _("Enrolled and attending, truancy, falling behind, risk of dropping out.")),
+    Dimension("health", _("Physical and mental health"),
+              _("Illness, disability, rehabilitation, mood, behaviour, self-harm.")),
+    Dimension("economy", _("Family economy"),
+              _("Income, debts, benefits received or missing.")),
+    Dimension("safety", _("Living safety"),
+              _("Water nearby (drowning), wiring and fire, an unsafe house, traffic.")),
+)
+SCORE_CHOICES = [
+    (0, _("0 · no concern")),
+    (1, _("1 · minor concern")),
+    (2, _("2 · clear concern")),
+    (3, _("3 · serious concern")),
+]
+MAX_SCORE = 3
+
+
+# ---------------------------------------------------------------- override triggers
+
+def age_on(child: Child, day: datetime.date) -> int:
+    born = child.birth_date
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _months_between(earlier: datetime.date, later: datetime.date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+
+
+def _related(child: Child, name: str) -> list:
+    """Rows of a relation of the full child record, or [] while that part of the record is not there."""
+    manager = getattr(child, name, None)
+    return list(manager.all()) if manager is not None and hasattr(manager, "all") else []
+
+
+def _caregiver_unfit(child, policy, day) -> str:
+    for person in _related(child, "caregivers") + _related(child, "guardians"):
+        age = getattr(person, "age", None)
+        if age is not None and age >= policy.caregiver_old_age:
+            return gettext("Caregiver %(name)s is %(age)s years old.") % {"name": person.name, "age": age}
+        if getattr(person, "disqualified", False):
+            return gettext("Caregiver %(name)s has a disqualification under art. 22.") % {"name": person.name}
+    return ""
+
+
+def _parents_not_met(child, policy, day) -> str:
+    away = [p for p in _related(child, "parents") if getattr(p, "last_met_on", None)]
+    if away and all(_months_between(p.last_met_on, day) > policy.parents_not_met_months for p in away):
+        last = max(p.last_met_on for p in away)
+        return gettext("The parents last met the child on %(date)s.") % {"date": last.isoformat()}
+    return ""
+
+
+def _parents_rare_contact(child, policy, day) -> str:
+    rare = {"monthly", "rarely", "never", "less_than_monthly", "quarterly", "yearly"}
+    parents = [p for p in _related(child, "parents") if getattr(p, "contact_frequency", "")]
+    if parents and all(p.contact_frequency in rare for p in parents):
+        return gettext("The parents contact the child less than once a week.")
+    return ""
+
+
+def _out_of_school(child, policy, day) -> str:
+    stage = getattr(child, "school_stage", "")
+    if stage in ("dropped_out", "out_of_school"):
+        return gettext("The record says: %(stage)s.") % {"stage": child.get_school_stage_display()}
+    return ""
+
+
+@dataclass(frozen=True)
+class Trigger:
+    code: str
+    label: str
+    default_level: str
+    # The trigger applies only to children younger than this (e.g. "under 16 living alone").
+    under_age: int | None = None
+    # Reads the record; returns why the trigger seems to apply, or "".
+    from_record: Callable | None = None
+
+
+TRIGGERS = (
+    Trigger("mandatory_report", _("A situation that must be reported (abuse, violence, serious neglect)"),
+            RiskLevel.HIGH),
+    Trigger("living_alone", _("Under 16 and living alone without a guardian"), RiskLevel.HIGH, under_age=16),
+    Trigger("unattended", _("Under 8 and left unattended"), RiskLevel.HIGH, under_age=8),
+    Trigger("missing", _("The child is missing"), RiskLevel.HIGH),
+    Trigger("no_fit_caregiver", _("The guardian cannot care for the child and there is no fit caregiver"),
+            RiskLevel.HIGH),
+    Trigger("self_harm", _("Risk of self-harm or suicide"), RiskLevel.HIGH),
+    Trigger("pregnancy", _("Pregnant and under 14"), RiskLevel.HIGH, under_age=14),
+    Trigger("caregiver_unfit", _("The caregiver is %(age)s or older, ill or unfit"), RiskLevel.MEDIUM_HIGH,
+            from_record=_caregiver_unfit),
+    Trigger("parents_rare_contact", _("The parents contact the child less than once a week"),
+            RiskLevel.MEDIUM_HIGH, from_record=_parents_rare_contact),
+    Trigger("parents_not_met", _("The parents have not met the child for more than %(months)s months"), RiskLevel.MEDIUM_HIGH,
+            from_record=_parents_not_met),
+    Trigger("out_of_school", _("Out of school (dropped out or never enrolled)"), RiskLevel.MEDIUM_HIGH,
+            from_record=_out_of_school),
+    Trigger("untreated_condition", _("Serious disability or illness without rehabilitation or aid"),
+            RiskLevel.MEDIUM_HIGH),
+    Trigger("poverty_not_enrolled", _("The family is below the subsistence line but not enrolled in 低保"),
+            RiskLevel.MEDIUM_HIGH),
+)
+TRIGGERS_BY_CODE = {t.code: t for t in TRIGGERS}
+
+
+def trigger_label(trigger: Trigger, policy: RiskPolicy) -> str:
+    """The trigger's wording with the policy's numbers filled in."""
+    return str(trigger.label) % {"age": policy.caregiver_old_age, "months": policy.parents_not_met_months} \
+        if "%(" in str(trigger.label) else str(trigger.label)
+
+
+def validate_trigger_levels(levels) -> None:
+    if not isinstance(levels, dict):
+        raise ValidationError(_("The override triggers must map each trigger to a level."))
+    unknown = sorted(set(levels) - set(TRIGGERS_BY_CODE))
+    if unknown:
+        raise ValidationError(_("Unknown override triggers: %(codes)s. Remove them.") % {"codes": ", ".join(unknown)})
+    allowed = set(RiskLevel.values) | {""}
+    wrong = sorted(code for code, level in levels.items() if level not in allowed)
+    if wrong:
+        raise ValidationError(_("Choose a risk level, or switch the trigger off, for: %(codes)s.")
+                              % {"codes": ", ".join(wrong)})
+
+
+def applicable_triggers(child: Child, policy: RiskPolicy, day: datetime.date) -> list[Trigger]:
+    """Triggers the policy has switched on and that fit this child's age on that day."""
+    age = age_on(child, day)
+    return [t for t in TRIGGERS if policy.trigger_level(t.code) and (t.under_age is None or age < t.under_age)]
+
+
+def record_findings(child: Child, policy: RiskPolicy, day: datetime.date) -> dict[str, str]:
+    """{trigger code: why the record suggests it}: the form ticks these, the worker checks them."""
+    found = {}
+    for trigger in applicable_triggers(child, policy, day):
+        if trigger.from_record and (why := trigger.from_record(child, policy, day)):
+            found[trigger.code] = why
+    return found
+
+
+# ---------------------------------------------------------------- proposal
+
+@dataclass
+class Proposal:
+    level: str
+    total: int
+    score_level: str
+    fired: dict  # {trigger code: level it forces}
+
+    @property
+    def label(self) -> str:
+        return RiskLevel(self.level).label
+
+    def basis(self, policy: RiskPolicy) -> dict:
+        """What the proposal rested on, kept with the assessment: the policy changes over time."""
+        return {"total": self.total, "score_level": self.score_level, "fired": self.fired,
+                "thresholds": {"high": policy.score_high, "medium_high": policy.score_medium_high,
+                               "medium_low": policy.score_medium_low}}
+
+
+def level_for_score(total: int, policy: RiskPolicy) -> str:
+    if total >= policy.score_high:
+        return RiskLevel.HIGH
+    if total >= policy.score_medium_high:
+        return RiskLevel.MEDIUM_HIGH
+    if total >= policy.score_medium_low:
+        return RiskLevel.MEDIUM_LOW
+    return RiskLevel.LOW
+
+
+def propose(*, scores: dict[str, int], triggers: Iterable[str], policy: RiskPolicy, age: int) -> Proposal:
+    """The level the system proposes from the six scores and the triggers found."""
+    total = sum(scores[d.code] for d in DIMENSIONS)
+    score_level = level_for_score(total, policy)
+    fired = {}
+    for code in triggers:
+        trigger = TRIGGERS_BY_CODE.get(code)
+        level = policy.trigger_level(code) if trigger else ""
+        if level and (trigger.under_age is None or age < trigger.under_age):
+            fired[code] = level
+    level = max([score_level, *fired.values()], key=LEVEL_RANK.__getitem__)
+    return Proposal(level=str(level), total=total, score_level=str(score_level), fired=fired)
+
+
+# ---------------------------------------------------------------- dates
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last_day in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def with_reassessment_due(children: QuerySet) -> QuerySet:
+    """Annotate `reassess_due`: the earlier of the periodic date of the latest assessment and the due
+    date of any event since; None for a child never assessed (an intake assessment is due)."""
+    latest = (RiskAssessment.objects.filter(child=OuterRef("pk")).order_by("-assessed_on", "-id")
+              .values("next_reassessment_on")[:1])
+    event = (RiskEvent.objects.filter(child=OuterRef("pk"), resolved_by__isnull=True).order_by("reassess_by")
+             .values("reassess_by")[:1])
+    periodic, after_event = Subquery(latest), Subquery(event)
+    # LEAST treats NULL differently on SQLite and PostgreSQL; coalescing each side makes both agree.
+    return children.annotate(reassess_due=Least(Coalesce(periodic, after_event), Coalesce(after_event, periodic)))
+
+
+def reassessment_overdue_q(today: datetime.date):
+    from django.db.models import Q
+
+    return Q(reassess_due__lte=today) | Q(reassess_due__isnull=True)
+
+
+# ---------------------------------------------------------------- services
+
+@transaction.atomic
+def record_assessment(*, child: Child, by, occasion: str, assessed_on: datetime.date, scores: dict[str, int],
+                      triggers: list[str], confirmed_level: str, reason_for_difference: str = "",
+                      notes: str = "") -> RiskAssessment:
+    """Keep the assessment, set the child's confirmed level, close the events it answers and ask a
+    supervisor to review it."""
+    policy = RiskPolicy.current()
+    proposal = propose(scores=scores, triggers=triggers, policy=policy, age=age_on(child, assessed_on))
+    assessment = RiskAssessment(
+        child=child, occasion=occasion, assessed_on=assessed_on, assessed_by=by,
+        **{f"score_{code}": value for code, value in scores.items()},
+        triggers=sorted(proposal.fired) + sorted(set(triggers) - set(proposal.fired)),
+        total_score=proposal.total, proposed_level=proposal.level, confirmed_level=confirmed_level,
+        reason_for_difference=reason_for_difference.strip() if confirmed_level != proposal.level else "",
+        notes=notes, proposal_basis=proposal.basis(policy),
+        next_reassessment_on=add_months(assessed_on, policy.reassess_months),
+    )
+    assessment.full_clean()
+    assessment.save()
+    RiskEvent.objects.filter(child=child, resolved_by__isnull=True, occurred_on__lte=assessed_on).update(
+        resolved_by=assessment)
+    child.set_risk_level(confirmed_level, by=by)
+    request_approval(
+        obj=assessment, kind=REVIEW_KIND, by=by, approver_role=Role.SUPERVISOR,
+        title=gettext("Risk assessment of %(child)s waiting for review") % {"child": child.name},
+        note=gettext("Proposed %(proposed)s, confirmed %(confirmed)s.") % {
+            "proposed": assessment.get_proposed_level_display(), "confirmed": assessment.get_confirmed_level_display()},
+    )
+    return assessment
+
+
+@transaction.atomic
+def record_risk_event(*, child: Child, kind: str, occurred_on: datetime.date | None = None, note: str = "",
+                      by=None) -> RiskEvent:
+    """Something happened that calls for a reassessment at once (a report, a new guardian, a stay
+    in hospital, dropping out). Other apps call this; the child's worker is told."""
+    occurred_on = occurred_on or timezone.localdate()
+    policy = RiskPolicy.current()
+    event = RiskEvent.objects.create(
+        child=child, kind=kind, occurred_on=occurred_on, note=note, recorded_by=by,
+        reassess_by=occurred_on + datetime.timedelta(days=policy.reassess_after_event_days))
+    if child.social_worker_id and child.social_worker_id != getattr(by, "pk", None):
+        notify(recipients=[child.social_worker], level="warning", url=event.get_absolute_url(),
+               title=gettext("Reassess the risk of %(child)s: %(event)s") % {
+                   "child": child.name, "event": event.get_kind_display()},
+               key=f"risk_event:{event.pk}")
+    return event
