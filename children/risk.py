@@ -62,51 +62,60 @@ MAX_SCORE = 3
 
 # ---------------------------------------------------------------- override triggers
 
-def age_on(child: Child, day: datetime.date) -> int:
-    born = child.birth_date
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-def _months_between(earlier: datetime.date, later: datetime.date) -> int:
+def months_between(earlier: datetime.date, later: datetime.date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
 
 
-def _related(child: Child, name: str) -> list:
-    """Rows of a relation of the full child record, or [] while that part of the record is not there."""
-    manager = getattr(child, name, None)
-    return list(manager.all()) if manager is not None and hasattr(manager, "all") else []
+def _living_alone(child, policy, day) -> str:
+    return gettext("The record says the child lives alone without a guardian.") if child.lives_alone else ""
 
 
 def _caregiver_unfit(child, policy, day) -> str:
-    for person in _related(child, "caregivers") + _related(child, "guardians"):
-        age = getattr(person, "age", None)
-        if age is not None and age >= policy.caregiver_old_age:
-            return gettext("Caregiver %(name)s is %(age)s years old.") % {"name": person.name, "age": age}
-        if getattr(person, "disqualified", False):
-            return gettext("Caregiver %(name)s has a disqualification under art. 22.") % {"name": person.name}
+    if not child.caregiver_name:
+        return ""
+    if child.caregiver_age is not None and child.caregiver_age >= policy.caregiver_old_age:
+        return gettext("The caregiver %(name)s is %(age)s years old.") % {
+            "name": child.caregiver_name, "age": child.caregiver_age}
+    if child.caregiver_health in (Child.CaregiverHealth.POOR, Child.CaregiverHealth.SERIOUS):
+        return gettext("The caregiver %(name)s is in %(health)s health.") % {
+            "name": child.caregiver_name, "health": child.get_caregiver_health_display()}
+    if child.caregiver_disqualifications:
+        return gettext("The caregiver %(name)s has a disqualification under art. 22.") % {
+            "name": child.caregiver_name}
+    return ""
+
+
+def _parents_away(child) -> list:
+    return [p for p in child.parents.all() if p.situation == p.Situation.WORKING_AWAY]
+
+
+def _parents_rare_contact(child, policy, day) -> str:
+    away = [p for p in _parents_away(child) if p.contact_frequency]
+    if away and all(p.contacts_less_than_weekly for p in away):
+        return gettext("The record says the parents working away contact the child less than once a week.")
     return ""
 
 
 def _parents_not_met(child, policy, day) -> str:
-    away = [p for p in _related(child, "parents") if getattr(p, "last_met_on", None)]
-    if away and all(_months_between(p.last_met_on, day) > policy.parents_not_met_months for p in away):
-        last = max(p.last_met_on for p in away)
-        return gettext("The parents last met the child on %(date)s.") % {"date": last.isoformat()}
-    return ""
-
-
-def _parents_rare_contact(child, policy, day) -> str:
-    rare = {"monthly", "rarely", "never", "less_than_monthly", "quarterly", "yearly"}
-    parents = [p for p in _related(child, "parents") if getattr(p, "contact_frequency", "")]
-    if parents and all(p.contact_frequency in rare for p in parents):
-        return gettext("The parents contact the child less than once a week.")
+    away = _parents_away(child)
+    if away and all(p.last_met_on and months_between(p.last_met_on, day) > policy.parents_not_met_months
+                    for p in away):
+        return gettext("The parents working away last met the child on %(date)s.") % {
+            "date": max(p.last_met_on for p in away).isoformat()}
     return ""
 
 
 def _out_of_school(child, policy, day) -> str:
-    stage = getattr(child, "school_stage", "")
-    if stage in ("dropped_out", "out_of_school"):
+    if child.school_stage in (Child.SchoolStage.DROPPED_OUT, Child.SchoolStage.OUT_OF_SCHOOL):
         return gettext("The record says: %(stage)s.") % {"stage": child.get_school_stage_display()}
+    return ""
+
+
+def _untreated_condition(child, policy, day) -> str:
+    serious = (child.health in (Child.Health.SERIOUS, Child.Health.DISABLED)
+               or (child.disability_grade is not None and child.disability_grade <= 2))
+    if serious and not child.receives_rehabilitation:
+        return gettext("The record shows a serious illness or disability and no rehabilitation or medical aid.")
     return ""
 
 
@@ -124,7 +133,8 @@ class Trigger:
 TRIGGERS = (
     Trigger("mandatory_report", _("A situation that must be reported (abuse, violence, serious neglect)"),
             RiskLevel.HIGH),
-    Trigger("living_alone", _("Under 16 and living alone without a guardian"), RiskLevel.HIGH, under_age=16),
+    Trigger("living_alone", _("Under 16 and living alone without a guardian"), RiskLevel.HIGH, under_age=16,
+            from_record=_living_alone),
     Trigger("unattended", _("Under 8 and left unattended"), RiskLevel.HIGH, under_age=8),
     Trigger("missing", _("The child is missing"), RiskLevel.HIGH),
     Trigger("no_fit_caregiver", _("The guardian cannot care for the child and there is no fit caregiver"),
@@ -140,7 +150,7 @@ TRIGGERS = (
     Trigger("out_of_school", _("Out of school (dropped out or never enrolled)"), RiskLevel.MEDIUM_HIGH,
             from_record=_out_of_school),
     Trigger("untreated_condition", _("Serious disability or illness without rehabilitation or aid"),
-            RiskLevel.MEDIUM_HIGH),
+            RiskLevel.MEDIUM_HIGH, from_record=_untreated_condition),
     Trigger("poverty_not_enrolled", _("The family is below the subsistence line but not enrolled in 低保"),
             RiskLevel.MEDIUM_HIGH),
 )
@@ -168,7 +178,7 @@ def validate_trigger_levels(levels) -> None:
 
 def applicable_triggers(child: Child, policy: RiskPolicy, day: datetime.date) -> list[Trigger]:
     """Triggers the policy has switched on and that fit this child's age on that day."""
-    age = age_on(child, day)
+    age = child.age_on(day)
     return [t for t in TRIGGERS if policy.trigger_level(t.code) and (t.under_age is None or age < t.under_age)]
 
 
@@ -265,7 +275,7 @@ def record_assessment(*, child: Child, by, occasion: str, assessed_on: datetime.
     """Keep the assessment, set the child's confirmed level, close the events it answers and ask a
     supervisor to review it."""
     policy = RiskPolicy.current()
-    proposal = propose(scores=scores, triggers=triggers, policy=policy, age=age_on(child, assessed_on))
+    proposal = propose(scores=scores, triggers=triggers, policy=policy, age=child.age_on(assessed_on))
     assessment = RiskAssessment(
         child=child, occasion=occasion, assessed_on=assessed_on, assessed_by=by,
         **{f"score_{code}": value for code, value in scores.items()},

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Child, RiskLevel, RiskPolicy
-from .risk import DIMENSIONS, SCORE_CHOICES, TRIGGERS, age_on, applicable_triggers, propose, trigger_label
+from .risk import DIMENSIONS, SCORE_CHOICES, TRIGGERS, applicable_triggers, propose, trigger_label
 from .risk_models import RiskAssessment, RiskEvent
 
 
@@ -61,7 +61,7 @@ class RiskAssessmentForm(forms.Form):
         if any(value is None for value in scores.values()) or not cleaned.get("assessed_on"):
             return cleaned
         self.proposal = propose(scores=scores, triggers=cleaned.get("triggers", []), policy=self.policy,
-                                age=age_on(self.child, cleaned["assessed_on"]))
+                                age=self.child.age_on(cleaned["assessed_on"]))
         cleaned["scores"] = scores
         if self.confirming:
             level = cleaned.get("confirmed_level")

@@ -271,13 +271,40 @@ def test_bureau_cannot_record_an_event(client_for, bureau, child):
 def test_home_card_counts_assessments_due_for_the_worker(client_for, worker, child):
     ChildFactory(residence_id="440882001001")  # 雷州市: not this worker's
     cards = {str(c.title): c for c in client_for(worker).get(reverse("home")).context["cards"]}
-    assert cards["待评估的风险评估"].value == 1
+    assert cards["待复评"].value == 1
     assess(child, worker)
     cards = {str(c.title): c for c in client_for(worker).get(reverse("home")).context["cards"]}
-    assert cards["待评估的风险评估"].value == 0
+    assert cards["待复评"].value == 0
 
 
 def test_assessments_appear_in_the_childs_timeline(child, worker):
     assessment = assess(child, worker)
     urls = [event.url for event in events_for(child, worker)]
     assert assessment.get_absolute_url() in urls
+
+
+def test_the_record_ticks_the_triggers_it_shows_and_says_why(client_for, worker):
+    from children.models import Parent
+
+    kept = ChildFactory(caregiver_name="李秀英", caregiver_age=74, school_stage="dropped_out", lives_alone=False)
+    Parent.objects.create(child=kept, kind="father", situation="working_away", contact_frequency="rarely",
+                          last_met_on=datetime.date(2025, 1, 1))
+    Parent.objects.create(child=kept, kind="mother", situation="working_away", contact_frequency="monthly",
+                          last_met_on=datetime.date(2025, 2, 1))
+    response = client_for(worker).get(reverse("children:risk_assess", args=[kept.pk]))
+    findings = response.context["findings"]
+    assert set(findings) == {"caregiver_unfit", "out_of_school", "parents_rare_contact", "parents_not_met"}
+    assert "74" in findings["caregiver_unfit"]
+    assert set(response.context["form"]["triggers"].initial) == set(findings)
+
+
+def test_a_parent_who_calls_weekly_means_no_rare_contact_finding(client_for, worker):
+    from children.models import Parent
+
+    kept = ChildFactory()
+    Parent.objects.create(child=kept, kind="father", situation="working_away", contact_frequency="weekly",
+                          last_met_on=datetime.date(2026, 10, 1))
+    Parent.objects.create(child=kept, kind="mother", situation="working_away", contact_frequency="rarely",
+                          last_met_on=datetime.date(2026, 10, 1))
+    response = client_for(worker).get(reverse("children:risk_assess", args=[kept.pk]))
+    assert response.context["findings"] == {}
