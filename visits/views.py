@@ -1,7 +1,179 @@
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from accounts.models import Role
+from children.models import Child
+
+from . import services
+from .forms import FamilyCallForm, FollowUpForm, VisitForm
+from .models import DueVisit, FamilyCall, FollowUpContact, Visit, VisitPhoto
+
+OVERVIEW_ROLES = (Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU, Role.COUNTY_BUREAU)
+SECTIONS = ("overdue", "today", "this_week", "later")
 
 
 @login_required
 def worklist(request):
-    return render(request, "visits/worklist.html")
+    """工作清单: a worker's due visits by urgency; the supervisor's and lead's overview by worker and county."""
+    today = timezone.localdate()
+    if request.user.role in OVERVIEW_ROLES:
+        return render(request, "visits/overview.html",
+                      {"today": today, **services.overview(user=request.user, today=today)})
+    services.ensure_due_visits(services.worker_children(request.user))
+    lists = services.work_list(user=request.user, today=today)
+    section = request.GET.get("section")
+    sections = [(name, getattr(lists, name)) for name in SECTIONS if section in (None, "", name)]
+    return render(request, "visits/worklist.html", {
+        "today": today, "section": section, "sections": sections,
+        "counts": {name: len(getattr(lists, name)) for name in SECTIONS}})
+
+
+def _changeable_child(request, child_pk) -> Child:
+    child = get_object_or_404(Child.objects.visible_to(request.user).in_registry(), pk=child_pk)
+    if not child.can_change(request.user):
+        raise PermissionDenied
+    return child
+
+
+@login_required
+def visit_create(request, child_pk):
+    child = _changeable_child(request, child_pk)
+    kind = request.GET.get("kind")
+    initial = {"visited_on": timezone.localdate(),
+               "type": Visit.Type.PHONE if kind == DueVisit.Kind.CALL else Visit.Type.HOME}
+    form = VisitForm(request.POST or None, request.FILES or None, initial=initial,
+                     instance=Visit(child=child))
+    if request.method == "POST" and form.is_valid():
+        visit = services.create_visit(visit=form.save(commit=False), by=request.user,
+                                      photos=form.cleaned_data["photos"])
+        messages.success(request, _("The visit is saved."))
+        return redirect(f"{visit.get_absolute_url()}?saved=new-{child.pk}")
+    return render(request, "visits/visit_form.html", {"form": form, "child": child,
+                                                      "draft_key": f"new-{child.pk}"})
+
+
+@login_required
+def visit_edit(request, pk):
+    visit = get_object_or_404(Visit.objects.visible_to(request.user).select_related("child"), pk=pk)
+    if not visit.can_change(request.user):
+        raise PermissionDenied
+    form = VisitForm(request.POST or None, request.FILES or None, instance=visit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_visit(visit=form.save(commit=False), by=request.user,
+                                  expected_version=form.cleaned_data["version"] or 0,
+                                  photos=form.cleaned_data["photos"])
+        except services.StaleVisitError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The visit is saved."))
+            return redirect(f"{visit.get_absolute_url()}?saved=edit-{visit.pk}")
+    return render(request, "visits/visit_form.html", {"form": form, "child": visit.child, "visit": visit,
+                                                      "draft_key": f"edit-{visit.pk}"})
+
+
+@login_required
+def visit_detail(request, pk):
+    visit = get_object_or_404(
+        Visit.objects.visible_to(request.user).select_related("child", "recorded_by", "updated_by"), pk=pk)
+    return render(request, "visits/visit_detail.html", {
+        "visit": visit, "child": visit.child, "photos": visit.photos.all(),
+        "family_calls": visit.family_calls.all(), "can_change": visit.can_change(request.user),
+        "saved_draft": request.GET.get("saved", "")})
+
+
+@never_cache
+@login_required
+def photo(request, pk):
+    """Photos are served only here, after the same visibility check as their visit."""
+    item = get_object_or_404(VisitPhoto.objects.visible_to(request.user), pk=pk)
+    try:
+        handle = item.image.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def call_create(request, child_pk):
+    child = _changeable_child(request, child_pk)
+    visit = None
+    if request.GET.get("visit"):
+        visit = Visit.objects.filter(child=child, pk=request.GET["visit"]).first()
+    form = FamilyCallForm(request.POST or None, initial={"held_on": timezone.localdate()},
+                          instance=FamilyCall(child=child, visit=visit))
+    if request.method == "POST" and form.is_valid():
+        call = services.record_family_call(call=form.save(commit=False), by=request.user)
+        messages.success(request, _("The parent–child call is saved."))
+        return redirect(call)
+    return render(request, "visits/call_form.html", {"form": form, "child": child})
+
+
+@login_required
+def call_detail(request, pk):
+    call = get_object_or_404(FamilyCall.objects.visible_to(request.user).select_related("child", "arranged_by"),
+                             pk=pk)
+    return render(request, "visits/call_detail.html", {"call": call, "child": call.child})
+
+
+@login_required
+def followup_list(request):
+    contacts = (FollowUpContact.objects.visible_to(request.user)
+                .select_related("division", "division__parent", "recorded_by")[:100])
+    can_add = request.user.has_role(Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR)
+    return render(request, "visits/followup_list.html", {"contacts": contacts, "can_add": can_add})
+
+
+@login_required
+def followup_create(request):
+    if not request.user.has_role(Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR):
+        raise PermissionDenied
+    form = FollowUpForm(request.POST or None, user=request.user,
+                        initial={"contacted_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        contact = form.save(commit=False)
+        contact.recorded_by = request.user
+        contact.save()
+        form.save_m2m()
+        messages.success(request, _("The follow-up contact is saved."))
+        return redirect(contact)
+    return render(request, "visits/followup_form.html", {"form": form})
+
+
+@login_required
+def followup_detail(request, pk):
+    contact = get_object_or_404(
+        FollowUpContact.objects.visible_to(request.user).select_related("division", "recorded_by"), pk=pk)
+    children = contact.children.filter(pk__in=Child.objects.visible_to(request.user))
+    return render(request, "visits/followup_detail.html", {"contact": contact, "children": children})
+
+
+def parse_month(value: str | None) -> datetime.date:
+    try:
+        return datetime.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@login_required
+def compliance(request):
+    if request.user.role == Role.ADMIN:
+        raise PermissionDenied
+    month = parse_month(request.GET.get("month"))
+    data = services.compliance(user=request.user, month=month)
+    previous = (month - datetime.timedelta(days=1)).replace(day=1)
+    following = data["last"] + datetime.timedelta(days=1)
+    return render(request, "visits/compliance.html", {
+        **data, "month": month, "previous": previous,
+        "following": following if following <= timezone.localdate() else None})

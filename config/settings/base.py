@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -147,7 +148,9 @@ if CELERY_BROKER_URL.startswith("filesystem"):
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "visits-daily": {"task": "visits.tasks.daily_visit_run", "schedule": crontab(hour=6, minute=30)},
+}
 
 # Encryption at rest: the first key encrypts, all keys decrypt (rotation: prepend a new key,
 # run `manage.py rotate_encryption_keys`, then drop the old one). Blind index for exact search.

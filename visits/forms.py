@@ -1,0 +1,206 @@
+import io
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from children.models import Child
+from divisions.forms import DivisionField
+
+from .models import FamilyCall, FollowUpContact, SafetyHazard, Visit
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXTAREA = forms.Textarea(attrs={"rows": 2})
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_PHOTOS = 10
+MAX_PHOTO_EDGE = 2048
+
+
+def photo_max_bytes() -> int:
+    return getattr(settings, "VISIT_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
+
+
+def not_in_future(day, message):
+    if day and day > timezone.localdate():
+        raise forms.ValidationError(message)
+    return day
+
+
+@dataclass
+class CleanPhoto:
+    """A photo re-encoded as JPEG: nothing of the original file (EXIF, GPS, camera) survives."""
+
+    file: ContentFile
+    width: int
+    height: int
+
+
+def reencode(upload) -> CleanPhoto:
+    name = upload.name
+    if upload.size > photo_max_bytes():
+        raise forms.ValidationError(
+            _("“%(name)s” is %(size)s; a photo may be at most %(max)s. Take it at a lower resolution or "
+              "choose a smaller one.") % {"name": name, "size": filesizeformat(upload.size),
+                                          "max": filesizeformat(photo_max_bytes())})
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            kind = probe.format
+            probe.verify()
+        if kind not in ACCEPTED_FORMATS:
+            raise UnidentifiedImageError
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image.thumbnail((MAX_PHOTO_EDGE, MAX_PHOTO_EDGE))
+            out = io.BytesIO()
+            image.save(out, format="JPEG", quality=85, optimize=True)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise forms.ValidationError(
+            _("“%(name)s” is not a photo. Only JPEG, PNG or WebP images can be uploaded.") % {"name": name})
+    return CleanPhoto(file=ContentFile(out.getvalue(), name="photo.jpg"), width=image.width, height=image.height)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("At most %(n)s photos at a time.") % {"n": MAX_PHOTOS})
+        return [reencode(f) for f in files]
+
+
+class VisitForm(forms.ModelForm):
+    child_seen = forms.TypedChoiceField(
+        label=_("Child seen"), choices=[(True, _("Yes, I saw the child")), (False, _("No, the child was not seen"))],
+        coerce=lambda value: value in (True, "True"), widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether you saw the child yourself.")})
+    hazards = forms.MultipleChoiceField(label=_("Safety hazards found"), choices=SafetyHazard.choices,
+                                        required=False, widget=forms.CheckboxSelectMultiple)
+    photos = PhotosField(label=_("Photos"), required=False,
+                         help_text=_("Optional. No faces of other people; at most 10 photos."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Visit
+        fields = ["type", "visited_on", "duration_minutes", "child_seen", "others_met",
+                  "family_composition", "guardianship_care", "schooling", "health", "family_economy",
+                  "living_safety", "hazards", "hazards_note", "parents_contact", "parents_contact_note",
+                  "findings", "actions_agreed", "next_steps",
+                  "checkin_latitude", "checkin_longitude", "checkin_accuracy_m"]
+        widgets = {
+            "visited_on": DATE_WIDGET,
+            "duration_minutes": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 720}),
+            "checkin_latitude": forms.HiddenInput, "checkin_longitude": forms.HiddenInput,
+            "checkin_accuracy_m": forms.HiddenInput,
+            **{name: TEXTAREA for name in ["others_met", "family_composition", "guardianship_care", "schooling",
+                                           "health", "family_economy", "living_safety", "hazards_note",
+                                           "parents_contact_note", "findings", "actions_agreed", "next_steps"]},
+        }
+        error_messages = {
+            "duration_minutes": {"required": _("Enter how many minutes the visit took."),
+                                 "invalid": _("Enter the duration as a whole number of minutes.")},
+            "visited_on": {"required": _("Enter the date of the visit."),
+                           "invalid": _("Enter the date as YYYY-MM-DD.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            for name in ("checkin_latitude", "checkin_longitude", "checkin_accuracy_m"):
+                del self.fields[name]
+
+    def clean_visited_on(self):
+        return not_in_future(self.cleaned_data.get("visited_on"),
+                             _("The visit date is in the future. Enter the day the visit took place."))
+
+    def clean_duration_minutes(self):
+        minutes = self.cleaned_data.get("duration_minutes")
+        if minutes is not None and not 1 <= minutes <= 720:
+            raise forms.ValidationError(_("Enter a duration between 1 and 720 minutes."))
+        return minutes
+
+    def clean(self):
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("checkin_latitude"), cleaned.get("checkin_longitude")
+        if (latitude is None) != (longitude is None):
+            raise forms.ValidationError(_("The check-in position is incomplete. Press “Check in here” again."))
+        if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise forms.ValidationError(_("The check-in position is not valid. Press “Check in here” again."))
+        return cleaned
+
+
+class FamilyCallForm(forms.ModelForm):
+    class Meta:
+        model = FamilyCall
+        fields = ["held_on", "mode", "participants", "duration_minutes", "note"]
+        widgets = {"held_on": DATE_WIDGET, "note": TEXTAREA,
+                   "duration_minutes": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1})}
+        error_messages = {"duration_minutes": {"required": _("Enter how many minutes the call took.")},
+                          "participants": {"required": _("Say who took part in the call.")}}
+
+    def clean_held_on(self):
+        return not_in_future(self.cleaned_data.get("held_on"),
+                             _("The call date is in the future. Enter the day the call took place."))
+
+    def clean_duration_minutes(self):
+        minutes = self.cleaned_data.get("duration_minutes")
+        if minutes is not None and not 1 <= minutes <= 600:
+            raise forms.ValidationError(_("Enter a duration between 1 and 600 minutes."))
+        return minutes
+
+
+class FollowUpForm(forms.ModelForm):
+    division = DivisionField(label=_("Town or village"), deepest="village",
+                             error_messages={"required": _("Choose the town or village you contacted.")})
+
+    class Meta:
+        model = FollowUpContact
+        fields = ["division", "contacted_on", "method", "contact_name", "contact_role", "learned", "children",
+                  "fed_back", "fed_back_to", "fed_back_on", "feedback_note"]
+        widgets = {"contacted_on": DATE_WIDGET, "fed_back_on": DATE_WIDGET, "learned": forms.Textarea(
+            attrs={"rows": 3}), "feedback_note": TEXTAREA}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["children"].queryset = Child.objects.visible_to(user).in_registry().only("id", "name")
+
+    def clean_division(self):
+        division = self.cleaned_data.get("division")
+        if division and division.level == "county":
+            raise forms.ValidationError(_("Choose a town or a village, not only the county."))
+        if division and not self.user.sees_whole_project and not any(
+                division.code.startswith(code) for code in self.user.area_codes()):
+            raise forms.ValidationError(_("This place is outside your work area. Choose a town or village "
+                                          "you cover."))
+        return division
+
+    def clean_contacted_on(self):
+        return not_in_future(self.cleaned_data.get("contacted_on"),
+                             _("The contact date is in the future. Enter the day of the contact."))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("fed_back"):
+            if not cleaned.get("fed_back_to"):
+                self.add_error("fed_back_to", _("Say which civil affairs office you fed back to."))
+            fed_back_on = cleaned.get("fed_back_on")
+            if not fed_back_on:
+                self.add_error("fed_back_on", _("Enter the date you fed back."))
+            elif fed_back_on > timezone.localdate():
+                self.add_error("fed_back_on", _("The feedback date is in the future."))
+            elif cleaned.get("contacted_on") and fed_back_on < cleaned["contacted_on"]:
+                self.add_error("fed_back_on", _("The feedback date is before the contact date."))
+        return cleaned

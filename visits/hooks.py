@@ -1,0 +1,63 @@
+"""What visits contributes to other apps' pages and reacts to, connected in VisitsConfig.ready()."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.home import Card
+from accounts.models import Role
+from children.timeline import Event
+
+from . import services
+from .models import DueVisit, FamilyCall, FollowUpContact, Visit
+
+
+def on_risk_level_changed(sender, *, child, old, new, by, **kwargs):
+    services.refresh_due_visits(child=child)
+
+
+def on_child_saved(sender, *, instance, created, raw=False, **kwargs):
+    # Level changes arrive through risk_level_changed; the nightly refresh catches everything else.
+    if created and not raw:
+        services.refresh_due_visits(child=instance)
+
+
+def worker_card(request):
+    user = request.user
+    if not user.has_role(Role.SOCIAL_WORKER):
+        return None
+    today = timezone.localdate()
+    counts = DueVisit.objects.filter(child__in=services.worker_children(user)).aggregate(
+        overdue=Count("id", filter=Q(due_on__lt=today)), today=Count("id", filter=Q(due_on=today)))
+    return Card(title=_("Overdue visits"), url=reverse("visits:worklist"), value=counts["overdue"],
+                note=_("%(today)s due today") % {"today": counts["today"]},
+                level="danger" if counts["overdue"] else "success")
+
+
+def compliance_card(request):
+    user = request.user
+    if not user.has_role(Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU):
+        return None
+    data = services.compliance(user=user, month=timezone.localdate())
+    return Card(title=_("Home visits to high and medium-high risk families this month"),
+                url=reverse("visits:compliance"), value=f"{data['total_visits']}/{data['target']}",
+                note=_("%(visited)s of %(children)s families visited, %(missed)s not yet") % {
+                    "visited": data["visited"], "children": data["children"], "missed": len(data["missed"])},
+                level="success" if data["target_met"] and not data["missed"] else "warning")
+
+
+def timeline_events(child, user):
+    for visit in Visit.objects.filter(child=child).select_related("recorded_by"):
+        seen = _("child seen") if visit.child_seen else _("child not seen")
+        yield Event(when=visit.visited_on, kind="visit", title=f"{visit.get_type_display()} · {seen}",
+                    url=visit.get_absolute_url(), detail=str(visit.recorded_by))
+    for call in FamilyCall.objects.filter(child=child).select_related("arranged_by"):
+        yield Event(when=call.held_on, kind="family_call",
+                    title=_("Parent–child call (%(mode)s, %(minutes)s min)") % {
+                        "mode": call.get_mode_display(), "minutes": call.duration_minutes},
+                    url=call.get_absolute_url(), detail=call.participants)
+    for contact in FollowUpContact.objects.visible_to(user).filter(children=child).select_related("division"):
+        yield Event(when=contact.contacted_on, kind="follow_up",
+                    title=_("Follow-up with %(place)s") % {"place": contact.division},
+                    url=contact.get_absolute_url(), detail=f"{contact.contact_name} · {contact.contact_role}")

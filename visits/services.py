@@ -1,0 +1,311 @@
+"""Visit scheduling, recording, escalation and compliance: the writes across models live here."""
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Substr
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.services import notify, users_with_role
+from children.models import Child, RiskLevel, RiskPolicy
+from divisions.models import Division
+
+from . import cadence
+from .models import DueVisit, FamilyCall, Visit, VisitPhoto
+
+
+class StaleVisitError(ValidationError):
+    """Someone else saved the visit after this form was opened."""
+
+
+# ---------------------------------------------------------------- cadence
+
+
+def warn_missing_holiday_years(years: Iterable[int]) -> None:
+    """Tell the system administrators, once per year, that the holiday calendar needs updating."""
+    admins = list(users_with_role(Role.ADMIN))
+    for year in sorted(set(years)):
+        notify(recipients=admins, level="warning", key=f"visits:holiday-calendar:{year}",
+               title=_("The holiday calendar has no data for %(year)s") % {"year": year},
+               body=_("Visit due dates in %(year)s avoid weekends only, not public holidays. Update the "
+                      "chinesecalendar package (requirements.txt) once the State Council publishes the "
+                      "%(year)s holidays.") % {"year": year})
+
+
+def _last_visit_dates(child: Child) -> dict[str, datetime.date | None]:
+    rows = (Visit.objects.filter(child=child)
+            .aggregate(home=Max("visited_on", filter=Q(type__in=Visit.COUNTS_FOR[DueVisit.Kind.HOME])),
+                       call=Max("visited_on", filter=Q(type__in=Visit.COUNTS_FOR[DueVisit.Kind.CALL]))))
+    return {DueVisit.Kind.HOME: rows["home"], DueVisit.Kind.CALL: rows["call"]}
+
+
+@transaction.atomic
+def refresh_due_visits(*, child: Child, policy: RiskPolicy | None = None) -> dict[str, datetime.date]:
+    """Recompute the child's next due visits from the last visits and the current risk level."""
+    if child.status != Child.Status.REGISTERED:
+        DueVisit.objects.filter(child=child).delete()
+        return {}
+    policy = policy or RiskPolicy.current()
+    last = _last_visit_dates(child)
+    entered = timezone.localdate(child.created_at)
+    missing_years: set[int] = set()
+    wanted = {
+        DueVisit.Kind.HOME: cadence.next_due(
+            level=child.risk_level, interval_days=policy.visit_interval_days(child.risk_level),
+            last_visit=last[DueVisit.Kind.HOME], entered=entered, skip_weekends=policy.skip_weekends,
+            missing_years=missing_years),
+    }
+    if child.risk_level == RiskLevel.HIGH:
+        wanted[DueVisit.Kind.CALL] = cadence.next_due(
+            level=child.risk_level, interval_days=policy.call_days_high, last_visit=last[DueVisit.Kind.CALL],
+            entered=entered, skip_weekends=policy.skip_weekends, missing_years=missing_years, monthly=False)
+    wanted = {kind: due for kind, due in wanted.items() if due is not None}
+    DueVisit.objects.filter(child=child).exclude(kind__in=list(wanted)).delete()
+    for kind, due in wanted.items():
+        DueVisit.objects.update_or_create(child=child, kind=kind, defaults={
+            "due_on": due, "last_visit_on": last[kind], "risk_level": child.risk_level})
+    if missing_years:
+        warn_missing_holiday_years(missing_years)
+    return wanted
+
+
+def refresh_all_due_visits() -> int:
+    """Nightly: recompute every registered child (policy edits, new or imported children)."""
+    policy = RiskPolicy.current()
+    DueVisit.objects.exclude(child__status=Child.Status.REGISTERED).delete()
+    count = 0
+    for child in Child.objects.in_registry().iterator(chunk_size=500):
+        refresh_due_visits(child=child, policy=policy)
+        count += 1
+    return count
+
+
+def ensure_due_visits(children) -> None:
+    """Schedule any registered child that has none yet (children added in bulk skip signals)."""
+    for child in children.in_registry().filter(due_visits__isnull=True).exclude(risk_level="", visits__isnull=False):
+        refresh_due_visits(child=child)
+
+
+# ---------------------------------------------------------------- recording
+
+
+def _add_photos(visit: Visit, photos, by: User) -> None:
+    for photo in photos:
+        VisitPhoto.objects.create(visit=visit, image=photo.file, width=photo.width, height=photo.height,
+                                  uploaded_by=by)
+
+
+@transaction.atomic
+def create_visit(*, visit: Visit, by: User, photos=()) -> Visit:
+    visit.recorded_by = by
+    visit.risk_level = visit.child.risk_level
+    if visit.has_checkin:
+        visit.checkin_at = timezone.now()
+    visit.full_clean()
+    visit.save()
+    _add_photos(visit, photos, by)
+    refresh_due_visits(child=visit.child)
+    return visit
+
+
+@transaction.atomic
+def update_visit(*, visit: Visit, expected_version: int, by: User, photos=()) -> Visit:
+    """Save an edited visit unless someone saved it since the form was opened (nothing is overwritten)."""
+    current = Visit.objects.select_for_update().get(pk=visit.pk)
+    if current.version != expected_version:
+        raise StaleVisitError(
+            _("%(who)s saved this visit record at %(when)s, after you opened it. Nothing of yours was saved: "
+              "open the record again, then re-enter your changes.") % {
+                "who": current.updated_by or current.recorded_by,
+                "when": timezone.localtime(current.updated_at).strftime("%H:%M")})
+    # The check-in is taken once, when the visit is first recorded (R13).
+    visit.checkin_latitude, visit.checkin_longitude = current.checkin_latitude, current.checkin_longitude
+    visit.checkin_accuracy_m, visit.checkin_at = current.checkin_accuracy_m, current.checkin_at
+    visit.version = current.version + 1
+    visit.updated_by = by
+    visit.full_clean()
+    visit.save()
+    _add_photos(visit, photos, by)
+    refresh_due_visits(child=visit.child)
+    return visit
+
+
+@transaction.atomic
+def record_family_call(*, call: FamilyCall, by: User) -> FamilyCall:
+    call.arranged_by = by
+    call.full_clean()
+    call.save()
+    return call
+
+
+# ---------------------------------------------------------------- escalation
+
+
+def escalate_overdue(*, today: datetime.date | None = None) -> int:
+    """Notify the worker and the supervisors of each visit overdue by more than the grace days.
+
+    The key names the due visit and its due date, so each overdue visit notifies exactly once however
+    often this runs, and the next cycle's overdue visit notifies again.
+    """
+    today = today or timezone.localdate()
+    policy = RiskPolicy.current()
+    cutoff = today - datetime.timedelta(days=policy.overdue_grace_days)
+    overdue = (DueVisit.objects.filter(due_on__lt=cutoff, child__status=Child.Status.REGISTERED)
+               .select_related("child", "child__social_worker"))
+    supervisors = list(users_with_role(Role.SUPERVISOR))
+    sent = 0
+    for due in overdue:
+        child = due.child
+        workers = [child.social_worker] if child.social_worker else list(
+            users_with_role(Role.SOCIAL_WORKER, within_code=child.residence_id))
+        days = due.days_overdue(today)
+        sent += len(notify(
+            recipients=[*workers, *supervisors], level="danger", email=True,
+            key=f"visits:overdue:{due.pk}:{due.due_on:%Y%m%d}",
+            title=_("%(kind)s of %(child)s is %(days)s days overdue") % {
+                "kind": due.get_kind_display(), "child": child, "days": days},
+            body=_("Due on %(date)s (%(level)s).") % {"date": due.due_on, "level": child.get_risk_level_display()},
+            url=reverse("visits:visit_create", args=[child.pk]) + f"?kind={due.kind}"))
+    return sent
+
+
+# ---------------------------------------------------------------- work lists
+
+
+@dataclass
+class WorkList:
+    overdue: list = field(default_factory=list)
+    today: list = field(default_factory=list)
+    this_week: list = field(default_factory=list)
+    later: list = field(default_factory=list)
+
+
+LATER_DAYS = 30
+
+
+def worker_children(user: User):
+    """The children on a worker's own list: their caseload, and unassigned children of their areas."""
+    return (Child.objects.visible_to(user).in_registry()
+            .filter(Q(social_worker=user) | Q(social_worker__isnull=True)))
+
+
+def work_list(*, user: User, today: datetime.date) -> WorkList:
+    end_of_week = today + datetime.timedelta(days=6 - today.weekday())
+    horizon = max(end_of_week, today + datetime.timedelta(days=LATER_DAYS))
+    dues = (DueVisit.objects.filter(child__in=worker_children(user), due_on__lte=horizon)
+            .select_related("child", "child__residence", "child__residence__parent")
+            .order_by("due_on", "child__name", "kind"))
+    result = WorkList()
+    for due in dues:
+        due.overdue_days = due.days_overdue(today)
+        if due.due_on < today:
+            result.overdue.append(due)
+        elif due.due_on == today:
+            result.today.append(due)
+        elif due.due_on <= end_of_week:
+            result.this_week.append(due)
+        else:
+            result.later.append(due)
+    return result
+
+
+def county_names(codes: Iterable[str]) -> dict[str, str]:
+    return dict(Division.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def overview(*, user: User, today: datetime.date) -> dict:
+    """For the supervisor and the lead: due and overdue visits by worker and by county."""
+    dues = DueVisit.objects.filter(child__in=Child.objects.visible_to(user).in_registry())
+    overdue_q = Q(due_on__lt=today)
+    by_worker = list(dues.values("child__social_worker", "child__social_worker__full_name",
+                                 "child__social_worker__username")
+                     .annotate(total=Count("id"), overdue=Count("id", filter=overdue_q))
+                     .order_by("-overdue", "child__social_worker__username"))
+    by_county = list(dues.annotate(county=Substr("child__residence_id", 1, 6)).values("county")
+                     .annotate(total=Count("id"), overdue=Count("id", filter=overdue_q)).order_by("county"))
+    names = county_names(row["county"] for row in by_county)
+    for row in by_county:
+        row["name"] = names.get(row["county"], row["county"])
+    oldest = list(dues.filter(overdue_q).select_related("child", "child__residence", "child__social_worker")
+                  .order_by("due_on", "child__name")[:50])
+    for due in oldest:
+        due.overdue_days = due.days_overdue(today)
+    return {"by_worker": by_worker, "by_county": by_county, "oldest_overdue": oldest}
+
+
+# ---------------------------------------------------------------- monthly compliance
+
+
+@dataclass
+class ComplianceRow:
+    label: str
+    children: int = 0
+    visited: int = 0
+    visits: int = 0
+
+    @property
+    def missed(self) -> int:
+        return self.children - self.visited
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first = month.replace(day=1)
+    return first, cadence.end_of_next_month(first - datetime.timedelta(days=1))
+
+
+def compliance(*, user: User, month: datetime.date) -> dict:
+    """High and medium-high risk children visited at home at least once in the month, and the number of
+    such home visits against the contract's monthly target, per worker and county; who was missed."""
+    first, last = month_bounds(month)
+    policy = RiskPolicy.current()
+    levels = list(cadence.MONTHLY_LEVELS)
+    children = list(Child.objects.visible_to(user).in_registry().filter(risk_level__in=levels)
+                    .select_related("social_worker", "residence")
+                    .annotate(home_visits=Count("visits", filter=Q(
+                        visits__type=Visit.Type.HOME, visits__visited_on__gte=first,
+                        visits__visited_on__lte=last)))
+                    .order_by("residence_id", "name"))
+    visits = (Visit.objects.visible_to(user)
+              .filter(type=Visit.Type.HOME, visited_on__gte=first, visited_on__lte=last, risk_level__in=levels)
+              .values("recorded_by", "recorded_by__full_name", "recorded_by__username", "child__residence_id"))
+    visits = list(visits)
+    names = county_names([c.residence_id[:6] for c in children] + [v["child__residence_id"][:6] for v in visits])
+    unassigned = _("Unassigned")
+    by_worker: dict = defaultdict(lambda: ComplianceRow(label=unassigned))
+    by_county: dict = {}
+    for child in children:
+        worker_key = child.social_worker_id
+        row = by_worker[worker_key]
+        if child.social_worker:
+            row.label = str(child.social_worker)
+        county = child.residence_id[:6]
+        crow = by_county.setdefault(county, ComplianceRow(label=names.get(county, county)))
+        for r in (row, crow):
+            r.children += 1
+            r.visited += child.home_visits > 0
+    visits_by_worker = Counter()
+    for v in visits:
+        visits_by_worker[v["recorded_by"]] += 1
+        county = v["child__residence_id"][:6]
+        by_county.setdefault(county, ComplianceRow(label=names.get(county, county))).visits += 1
+        if v["recorded_by"] not in by_worker:
+            by_worker[v["recorded_by"]].label = v["recorded_by__full_name"] or v["recorded_by__username"]
+    for key, count in visits_by_worker.items():
+        by_worker[key].visits = count
+    total_visits = sum(visits_by_worker.values())
+    return {
+        "first": first, "last": last, "target": policy.monthly_visit_target,
+        "total_visits": total_visits, "target_met": total_visits >= policy.monthly_visit_target,
+        "children": len(children), "visited": sum(c.home_visits > 0 for c in children),
+        "missed": [c for c in children if not c.home_visits],
+        "by_worker": sorted(by_worker.values(), key=lambda r: (-r.missed, r.label)),
+        "by_county": [by_county[k] for k in sorted(by_county)],
+    }

@@ -1,0 +1,11 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def daily_visit_run() -> str:
+    """Nightly: recompute due visits, then escalate what is overdue (idempotent: notifications are keyed)."""
+    refreshed = services.refresh_all_due_visits()
+    notified = services.escalate_overdue()
+    return f"{refreshed} children scheduled, {notified} notifications"
