@@ -17,9 +17,10 @@ def on_risk_level_changed(sender, *, child, old, new, by, **kwargs):
     services.refresh_due_visits(child=child)
 
 
-def on_child_saved(sender, *, instance, created, raw=False, **kwargs):
-    # Level changes arrive through risk_level_changed; the nightly refresh catches everything else.
-    if created and not raw:
+def on_child_saved(sender, *, instance, created, raw=False, update_fields=None, **kwargs):
+    # Entering, leaving or re-entering the registry; level changes arrive through risk_level_changed,
+    # and the nightly refresh catches everything else (bulk imports skip signals).
+    if not raw and (created or (update_fields and "status" in update_fields)):
         services.refresh_due_visits(child=instance)
 
 

@@ -273,9 +273,9 @@ class FollowUpQuerySet(models.QuerySet):
         if user.sees_whole_project:
             return self
         if user.role == Role.SOCIAL_WORKER:
-            return self.filter(user.area_q("division_id") | Q(recorded_by=user))
+            return self.filter(user.area_q("division__code") | Q(recorded_by=user))
         if user.role == Role.COUNTY_BUREAU:
-            return self.filter(user.area_q("division_id"))
+            return self.filter(user.area_q("division__code"))
         return self.none()
 
 

@@ -80,7 +80,7 @@
     var lat = field("checkin_latitude");
     if (status && lat && lat.value) {
       var accuracy = field("checkin_accuracy_m");
-      status.textContent = status.getAttribute("data-taken").replace("%s", accuracy ? accuracy.value : "?");
+      status.textContent = status.getAttribute("data-taken").replace("{m}", accuracy ? accuracy.value : "?");
     }
   }
 

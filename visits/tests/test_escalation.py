@@ -94,8 +94,8 @@ def test_next_cycle_overdue_notifies_again_once(overdue_child, worker, superviso
 
 
 def test_exited_child_is_not_escalated_and_loses_its_due_visits(overdue_child, worker):
-    overdue_child.status, overdue_child.exited_on, overdue_child.exit_reason = "exited", D(2026, 3, 20), "迁出"
-    overdue_child.save()
+    overdue_child.exit(reason="moved_away", on=D(2026, 3, 20), by=worker)
+    assert not DueVisit.objects.filter(child=overdue_child).exists()
     with at(D(2026, 4, 10)):
         daily_visit_run()
     assert not overdue_notes().exists()
