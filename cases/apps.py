@@ -7,4 +7,5 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases and discovery reports")
 
     def ready(self):
-        from . import hooks  # noqa: F401  case files: child timeline and home cards
+        # Case files: child timeline and home cards. Discovery reports: banner, card, timeline, beat task.
+        from . import hooks, incident_tasks, incident_views  # noqa: F401

@@ -1,15 +1,244 @@
+"""Discovery and mandatory reports (发现报告 / 强制报告): report form, recipient checklist, follow-through."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.home import Banner, Card, register_banner, register_card
+from accounts.models import Role
+from accounts.services import audit
+from children.models import Child
+from children.timeline import Event
+from children.timeline import register as register_timeline
+from divisions.models import Division
+
+from . import incident_services as services
+from .incident_forms import FeedbackForm, IncidentForm, LinkChildForm, MeasureForm, NoticeForm
+from .models import Incident, Need, Recipient
+
+
+def _visible(request):
+    return Incident.objects.visible_to(request.user)
+
+
+def _get_changeable(request, pk) -> Incident:
+    incident = get_object_or_404(_visible(request).select_related("child", "place"), pk=pk)
+    if not incident.can_change(request.user):
+        raise PermissionDenied
+    return incident
 
 
 @login_required
 def incident_list(request):
-    return render(request, "cases/incident_list.html", {"incidents": []})
+    status = request.GET.get("status", "")
+    incidents = (_visible(request).select_related("child", "place")
+                 .annotate(untold=Count("notices", filter=Q(notices__need=Need.REQUIRED,
+                                                             notices__notified_at__isnull=True))))
+    if status in Incident.Status.values:
+        incidents = incidents.filter(status=status)
+    incidents = list(incidents[:200])
+    # Listing names children and what happened to them: the listing itself is a view to audit.
+    audit(user=request.user, action="incident.list", request=request, ids=[i.pk for i in incidents])
+    can_file = request.user.role in (Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.PROJECT_LEAD)
+    return render(request, "cases/incident_list.html", {
+        "incidents": incidents, "status": status, "statuses": Incident.Status.choices, "can_file": can_file})
 
 
 @login_required
 def incident_create(request):
-    """Placeholder until the report form lands: the report list."""
-    from django.shortcuts import redirect
+    if request.user.role not in (Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.PROJECT_LEAD):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = IncidentForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                incident = services.file_incident(
+                    by=request.user, situations=data["situations"], discovered_at=data["discovered_at"],
+                    place=data["place"], description=data["description"], child=data["child"],
+                    child_description=data["child_description"], place_detail=data["place_detail"],
+                    immediate_danger=data["immediate_danger"], reporter_kind=data["reporter_kind"],
+                    reporter_name=data["reporter_name"], reporter_phone=data["reporter_phone"],
+                    visit_id=data["visit_id"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Report filed. Now tell each recipient below and log it."))
+                return redirect(incident)
+    else:
+        initial = {}
+        child_id, visit_id = request.GET.get("child", ""), request.GET.get("visit", "")
+        if child_id.isdigit():
+            initial["child"] = Child.objects.visible_to(request.user).filter(pk=child_id).values_list(
+                "pk", flat=True).first()
+        if visit_id.isdigit():
+            initial["visit_id"] = int(visit_id)
+        form = IncidentForm(initial=initial, user=request.user)
+    return render(request, "cases/incident_form.html", {"form": form})
 
-    return redirect("cases:incident_list")
+
+def _render_detail(request, incident: Incident, *, bound: dict | None = None, status: int = 200):
+    """The report with its recipient checklist. Every rendering is a view of the report: audited."""
+    bound = bound or {}
+    user = request.user
+    show_identity = incident.can_see_reporter(user)
+    audit(user=user, action="incident.view", target=incident, request=request, reporter_shown=show_identity)
+    notices = list(incident.notices.select_related("logged_by"))
+    order = {r.value: i for i, r in enumerate(Recipient)}
+    notices.sort(key=lambda n: order[n.recipient])
+    can_change = incident.can_change(user)
+    rows = []
+    for notice in notices:
+        form = bound.get(notice.recipient)
+        if form is None and can_change and not notice.notified_at:
+            form = NoticeForm(prefix=notice.recipient)
+        rows.append({"notice": notice, "form": form, "overdue": notice.is_overdue(),
+                     "feedback_overdue": notice.feedback_overdue()})
+    police = next((n for n in notices if n.recipient == Recipient.POLICE), None)
+    context = {
+        "incident": incident, "rows": rows, "police": police, "show_identity": show_identity,
+        "county": Division.objects.filter(code=incident.county_code).first(),
+        "can_change": can_change, "measures": incident.measures.select_related("recorded_by"),
+        "feedback_form": bound.get("feedback") or FeedbackForm(prefix="feedback"),
+        "measure_form": bound.get("measure") or MeasureForm(prefix="measure"),
+        "link_child_form": (bound.get("link_child") or LinkChildForm(prefix="link", user=user))
+        if can_change and not incident.child_id else None,
+    }
+    return render(request, "cases/incident_detail.html", context, status=status)
+
+
+@login_required
+def incident_detail(request, pk):
+    incident = get_object_or_404(_visible(request).select_related("child", "place", "reported_by", "case"), pk=pk)
+    return _render_detail(request, incident)
+
+
+def _form_error(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@require_POST
+@login_required
+def incident_log_notice(request, pk, recipient):
+    incident = _get_changeable(request, pk)
+    if recipient not in Recipient.values:
+        raise PermissionDenied
+    form = NoticeForm(request.POST, prefix=recipient)
+    if form.is_valid():
+        try:
+            services.log_notice(incident=incident, recipient=recipient, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Logged: %(recipient)s.") % {"recipient": Recipient(recipient).label})
+            return redirect(incident)
+    return _render_detail(request, incident, bound={recipient: form})
+
+
+@require_POST
+@login_required
+def incident_feedback(request, pk):
+    incident = _get_changeable(request, pk)
+    form = FeedbackForm(request.POST, prefix="feedback")
+    if form.is_valid():
+        try:
+            services.record_police_feedback(incident=incident, by=request.user,
+                                            received_at=form.cleaned_data["feedback_at"],
+                                            feedback=form.cleaned_data["feedback"])
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Police feedback recorded."))
+            return redirect(incident)
+    return _render_detail(request, incident, bound={"feedback": form})
+
+
+@require_POST
+@login_required
+def incident_add_measure(request, pk):
+    incident = _get_changeable(request, pk)
+    form = MeasureForm(request.POST, prefix="measure")
+    if form.is_valid():
+        try:
+            services.add_measure(incident=incident, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Emergency measure recorded."))
+            return redirect(incident)
+    return _render_detail(request, incident, bound={"measure": form})
+
+
+@require_POST
+@login_required
+def incident_confirm_risk(request, pk):
+    incident = _get_changeable(request, pk)
+    try:
+        case = services.confirm_high_risk(incident=incident, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("High risk confirmed; the report is linked to %(case)s.") % {"case": case})
+    return redirect(incident)
+
+
+@require_POST
+@login_required
+def incident_link_child(request, pk):
+    incident = _get_changeable(request, pk)
+    form = LinkChildForm(request.POST, prefix="link", user=request.user)
+    if form.is_valid():
+        try:
+            services.link_child(incident=incident, child=form.cleaned_data["child"], by=request.user)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The report is linked to the child."))
+            return redirect(incident)
+    return _render_detail(request, incident, bound={"link_child": form})
+
+
+# ---------------------------------------------------------------- home page and child timeline
+
+BANNER_ROLES = (Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.PROJECT_LEAD)
+
+
+def incident_banner(request):
+    """Red until every required recipient of every visible report is logged and police feedback is in."""
+    if not request.user.has_role(*BANNER_ROLES):
+        return None
+    open_count = Incident.objects.visible_to(request.user).open().count()
+    if not open_count:
+        return None
+    return Banner(text=_("%(n)s discovery report(s) not yet handled: a required recipient is not logged or the "
+                         "police feedback is missing.") % {"n": open_count},
+                  url=f"/cases/incidents/?status={Incident.Status.OPEN}", level="danger")
+
+
+def incident_card(request):
+    if not request.user.has_role(Role.BUREAU, Role.COUNTY_BUREAU):
+        return None
+    open_count = Incident.objects.visible_to(request.user).open().count()
+    return Card(title=gettext_lazy("Discovery reports not yet handled"), value=open_count,
+                url=f"/cases/incidents/?status={Incident.Status.OPEN}", level="danger" if open_count else "")
+
+
+def incident_events(child, user):
+    for incident in Incident.objects.visible_to(user).filter(child=child):
+        yield Event(when=incident.reported_at, kind="incident", url=incident.get_absolute_url(),
+                    title=_("Discovery report: %(situations)s") % {
+                        "situations": "、".join(incident.situation_labels())})
+
+
+register_banner(func=incident_banner)
+register_card(order=12, func=incident_card)
+register_timeline(incident_events)

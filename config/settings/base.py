@@ -150,6 +150,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "visits-daily": {"task": "visits.tasks.daily_visit_run", "schedule": crontab(hour=6, minute=30)},
+    # Discovery reports: recipients not told in time (police: after 1 hour), police feedback late.
+    "incident-deadlines": {"task": "cases.incident_tasks.check_incident_deadlines", "schedule": 300.0},
 }
 
 # Encryption at rest: the first key encrypts, all keys decrypt (rotation: prepend a new key,
