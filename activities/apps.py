@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ActivitiesConfig(AppConfig):
     name = "activities"
     verbose_name = _("Activities")
+
+    def ready(self):
+        from accounts.home import register_card
+
+        from .cards import review_card, targets_card
+
+        register_card(order=30, func=targets_card)
+        register_card(order=31, func=review_card)

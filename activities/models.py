@@ -144,7 +144,7 @@ class ActivityQuerySet(models.QuerySet):
         if user.role == Role.SOCIAL_WORKER:
             return self if _team_member(user) else self.filter(Q(organiser=user) | Q(created_by=user))
         if user.role == Role.COUNTY_BUREAU:
-            return self.filter(user.area_q("place_id"))
+            return self.filter(user.area_q("place__code"))
         return self.none()
 
     def held(self):

@@ -100,7 +100,8 @@ def add_article_image(*, article: Article, upload, caption: str, by: User) -> Ar
 @transaction.atomic
 def submit_article(*, article: Article, by: User, note: str = "") -> Article:
     """Send a de-identified article to the bureau for approval (提交审批)."""
-    article = Article.objects.select_for_update().get(pk=article.pk)
+    list(Article.objects.select_for_update().filter(pk=article.pk).values_list("pk", flat=True))  # lock the row
+    article.refresh_from_db()
     if not article.can_change(by):
         raise PermissionDenied
     if not article.deidentified:
@@ -118,6 +119,7 @@ def submit_article(*, article: Article, by: User, note: str = "") -> Article:
 
 def decide_article(*, article: Article, by: User, approve: bool, comment: str = "") -> Article:
     """The bureau's decision; the approval mechanism refuses anyone but the bureau, and the requester."""
+    article.refresh_from_db()
     pending = account_services.pending_approval(article, Article.APPROVAL_KIND)
     if pending is None or article.status != Article.Status.SUBMITTED:
         raise ValidationError(_("This article is not waiting for review."))
@@ -132,7 +134,8 @@ def decide_article(*, article: Article, by: User, approve: bool, comment: str = 
 @transaction.atomic
 def publish_article(*, article: Article, by: User, media: str, published_on: datetime.date, link: str = "") -> Article:
     """Record where an approved article appeared. Only the exact approved content may be published."""
-    article = Article.objects.select_for_update().get(pk=article.pk)
+    list(Article.objects.select_for_update().filter(pk=article.pk).values_list("pk", flat=True))  # lock the row
+    article.refresh_from_db()
     if not article.can_publish(by):
         raise PermissionDenied
     if not account_services.is_approved(article, Article.APPROVAL_KIND, fingerprint=article.fingerprint()):

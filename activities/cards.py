@@ -1,0 +1,32 @@
+"""Home-page (工作台) cards: the contract-target tracker and the bureau's review queue."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.home import Card
+from accounts.models import Role
+
+
+def targets_card(request):
+    from .models import ContractYear
+    from .targets import evaluate
+
+    if not request.user.has_role(Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU):
+        return None
+    year = ContractYear.current()
+    if year is None:
+        return Card(title=_("Contract targets"), url=reverse("activities:targets"), level="warning",
+                    note=_("No contract year is set up yet."))
+    tracker = evaluate(year)
+    return Card(title=_("Contract targets"), template="activities/cards/targets.html",
+                url=reverse("activities:targets"), context={"tracker": tracker}, level=tracker.level)
+
+
+def review_card(request):
+    from .models import Article
+
+    if not request.user.has_role(Role.BUREAU):
+        return None
+    waiting = Article.objects.filter(status=Article.Status.SUBMITTED).count()
+    return Card(title=_("Articles waiting for review"), url=reverse("activities:review_list"), value=waiting,
+                level="warning" if waiting else "")
