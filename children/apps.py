@@ -7,6 +7,12 @@ class ChildrenConfig(AppConfig):
     verbose_name = _("Child registry")
 
     def ready(self):
-        from . import risk_views
+        from accounts.home import register_card
+
+        from . import risk_views, timeline
+        from .services import registry_events
+        from .views import turning_age_card
 
         risk_views.register_hooks()
+        timeline.register(registry_events)
+        register_card(order=30, func=turning_age_card)

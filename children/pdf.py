@@ -1,0 +1,11 @@
+"""The printable 个人档案 (WeasyPrint, Noto Sans CJK SC, which also covers 㙍 of 塘㙍镇)."""
+
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from .services import profile_context
+
+
+def render_child_pdf(child, user) -> bytes:
+    html = render_to_string("children/pdf.html", profile_context(child, user))
+    return HTML(string=html).write_pdf()

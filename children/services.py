@@ -1,0 +1,238 @@
+"""Writes across several registry models, and the audited reads of sensitive data.
+
+`create_child` is the one way a child enters the registry with all its rows (the form and the
+ledger import both use it): everything is saved in one transaction or nothing is.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from accounts.services import audit
+
+from . import idnumber
+from .models import Benefit, BenefitEnrolment, Category, Child, ChildCategory, HouseholdMember, Parent
+from .timeline import events_for
+
+# ---------------------------------------------------------------- duplicates
+
+def find_by_id_number(number: str) -> Child | None:
+    """The child with this ID number anywhere in the registry (not scoped: callers decide what to say)."""
+    return Child.objects.with_id_number(number).first() if idnumber.normalise(number) else None
+
+
+def duplicate_error(existing: Child, user) -> ValidationError:
+    """A link when the user may open the existing record; otherwise nothing about it leaks."""
+    if user is not None and Child.objects.visible_to(user).filter(pk=existing.pk).exists():
+        message = format_html(
+            _('This ID number is already registered: <a href="{url}">{name}</a>. '
+              'Open that record and update it instead of entering the child again.'),
+            url=existing.get_absolute_url(), name=existing.name)
+    else:
+        message = _("This ID number is already in the registry, in an area you do not cover. "
+                    "Do not enter it again; ask the project lead to check.")
+    return ValidationError(message, code="duplicate_id_number")
+
+
+# ---------------------------------------------------------------- creating a child
+
+def _category(value) -> Category:
+    return value if isinstance(value, Category) else Category.objects.get(code=value)
+
+
+def _benefit(value) -> Benefit:
+    return value if isinstance(value, Benefit) else Benefit.objects.get(code=value)
+
+
+@transaction.atomic
+def create_child(*, data: dict, by, parents: Iterable[dict] = (), household: Iterable[dict] = (),
+                 categories: Iterable[dict] = (), enrolments: Iterable[dict] = ()) -> Child:
+    """Create a child and its parents, household members, category tags and benefit enrolments.
+
+    `data` holds Child field values (already validated by a form or the import). Categories are
+    dicts with `category` (a Category or its code), `recognised_on`, `basis`, optional
+    `review_on`/`evidence`; enrolments have `benefit` (object or code), `status` and dates.
+    Raises ValidationError (code "duplicate_id_number") when the ID number is already registered,
+    also when a concurrent request registered it a moment earlier.
+    """
+    child = Child(**data)
+    if not child.created_by_id and by is not None:
+        child.created_by = by
+    child._history_user = by
+    if child.id_number:
+        child.id_number = idnumber.validate(child.id_number)
+        existing = find_by_id_number(child.id_number)
+        if existing:
+            raise duplicate_error(existing, by)
+    try:
+        with transaction.atomic():
+            child.save()
+    except IntegrityError as exc:
+        existing = find_by_id_number(child.id_number) if child.id_number else None
+        if existing:
+            raise duplicate_error(existing, by) from exc
+        raise
+    for row in parents:
+        parent = Parent(child=child, **row)
+        parent._history_user = by
+        parent.save()
+    for row in household:
+        member = HouseholdMember(child=child, **row)
+        member._history_user = by
+        member.save()
+    for row in categories:
+        row = dict(row)
+        link = ChildCategory(child=child, category=_category(row.pop("category")), created_by=by, **row)
+        link._history_user = by
+        link.save()
+    for row in enrolments:
+        row = dict(row)
+        enrolment = BenefitEnrolment(child=child, benefit=_benefit(row.pop("benefit")), **row)
+        enrolment._history_user = by
+        enrolment.save()
+    return child
+
+
+# ---------------------------------------------------------------- audited reads
+
+def record_view(*, child: Child, by, request=None, what: str = "profile") -> None:
+    """Opening a 个人档案 (or its PDF) shows sensitive data: one audit entry per view."""
+    audit(user=by, action=f"child.view_{what}", target=child, request=request)
+
+
+def reveal_id_number(*, child: Child, by, request=None) -> str:
+    """The full ID number, with exactly one audit entry saying who saw it (R4)."""
+    audit(user=by, action="child.reveal_id_number", target=child, request=request)
+    return child.id_number
+
+
+# ---------------------------------------------------------------- change history
+
+HIDDEN_FIELDS = {"updated_at", "id_number_index", "guardian_phone_index", "caregiver_phone_index", "phone_index",
+                 "name_pinyin", "name_initials", "child", "created_at", "created_by"}
+MASKED_FIELDS = {"id_number"}
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    what: str
+    kind: str  # "+" added, "~" changed, "-" removed
+    changes: list[Change] = field(default_factory=list)
+
+
+def _display(model_field, value, cache: dict) -> str:
+    if value in (None, ""):
+        return "—"
+    if model_field.name in MASKED_FIELDS:
+        return idnumber.mask(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.name == "caregiver_disqualifications":
+        labels = dict(Child.Disqualification.choices)
+        return "、".join(str(labels.get(v, v)) for v in value) or "—"
+    if isinstance(model_field, models.ForeignKey):
+        key = (model_field.related_model, value)
+        if key not in cache:
+            cache[key] = str(model_field.related_model._default_manager.filter(pk=value).first() or value)
+        return cache[key]
+    return str(value)
+
+
+def _entries(history_qs, what, cache) -> list[HistoryEntry]:
+    model = history_qs.model.instance_type
+    fields = {f.name: f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS and f.name != "id"}
+    previous: dict = {}
+    entries = []
+    for record in history_qs.select_related("history_user").order_by("history_date", "history_id"):
+        who = str(record.history_user) if record.history_user else _("system")
+        label = what(record)
+        before = previous.get(record.id)
+        entry = HistoryEntry(when=record.history_date, who=who, what=label, kind=record.history_type)
+        if record.history_type == "~" and before is not None:
+            for model_field in fields.values():
+                old = getattr(before, model_field.attname)
+                new = getattr(record, model_field.attname)
+                if old != new:
+                    entry.changes.append(Change(str(model_field.verbose_name), _display(model_field, old, cache),
+                                                _display(model_field, new, cache)))
+            if not entry.changes:
+                previous[record.id] = record
+                continue
+        previous[record.id] = record
+        entries.append(entry)
+    return entries
+
+
+def change_history(child: Child) -> list[HistoryEntry]:
+    """Every change to the child and its rows: who, when, old → new (newest first).
+
+    Kept by django-simple-history in ordinary tables, so SQLite and PostgreSQL behave the same.
+    """
+    cache: dict = {}
+    entries = _entries(child.history.all(), lambda r: _("child record"), cache)
+    entries += _entries(Parent.history.filter(child_id=child.pk),
+                        lambda r: f"{pgettext('family', 'parent')}：{dict(Parent.Kind.choices).get(r.kind)} {r.name}", cache)
+    entries += _entries(HouseholdMember.history.filter(child_id=child.pk),
+                        lambda r: f"{_('household member')}：{r.name}", cache)
+    categories = {c.pk: c.name for c in Category.objects.all()}
+    entries += _entries(ChildCategory.history.filter(child_id=child.pk),
+                        lambda r: f"{_('category')}：{categories.get(r.category_id, '')}", cache)
+    benefits = {b.pk: b.name for b in Benefit.objects.all()}
+    entries += _entries(BenefitEnrolment.history.filter(child_id=child.pk),
+                        lambda r: f"{_('benefit')}：{benefits.get(r.benefit_id, '')}", cache)
+    return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+# ---------------------------------------------------------------- the 个人档案
+
+def profile_context(child: Child, user) -> dict:
+    """Everything of the 个人档案, for the page and the PDF."""
+    return {
+        "child": child,
+        "parents": child.parents.all(),
+        "household": child.household_members.all(),
+        "category_links": child.category_links.select_related("category"),
+        "enrolments": child.benefit_enrolments.select_related("benefit", "checked_by"),
+        "missing_benefits": child.missing_benefits(),
+        "timeline": events_for(child, user),
+        "history": change_history(child),
+        "can_change": child.can_change(user),
+        "disqualification_labels": [Child.Disqualification(v).label for v in child.caregiver_disqualifications
+                                    if v in Child.Disqualification.values],
+        "today": timezone.localdate(),
+    }
+
+
+def registry_events(child: Child, user):
+    """The registry's own entries in the 个人档案 timeline: entry, category recognition, exit."""
+    from django.urls import reverse
+
+    from .timeline import Event
+
+    yield Event(when=child.created_at, kind="registry", title=_("Entered the registry (%(source)s)") % {
+        "source": child.get_source_display()})
+    for link in child.category_links.select_related("category"):
+        yield Event(when=link.recognised_on, kind="category",
+                    title=_("Recognised as %(category)s") % {"category": link.category.name}, detail=link.basis,
+                    url=reverse("children:category_edit", args=[child.pk, link.pk]) if child.can_change(user) else "")
+    if child.exited_on:
+        yield Event(when=child.exited_on, kind="registry", title=_("Left the registry: %(reason)s") % {
+            "reason": child.get_exit_reason_display()}, detail=child.exit_note)
