@@ -222,13 +222,12 @@ def profile_context(child: Child, user) -> dict:
 
 
 def registry_events(child: Child, user):
-    """The registry's own entries in the 个人档案 timeline: entry, category recognition, exit."""
+    """The registry's own entries in the 个人档案 timeline: category recognition and exit (the entry
+    date is on the page's identity card)."""
     from django.urls import reverse
 
     from .timeline import Event
 
-    yield Event(when=child.created_at, kind="registry", title=_("Entered the registry (%(source)s)") % {
-        "source": child.get_source_display()})
     for link in child.category_links.select_related("category"):
         yield Event(when=link.recognised_on, kind="category",
                     title=_("Recognised as %(category)s") % {"category": link.category.name}, detail=link.basis,
