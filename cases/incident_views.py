@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -221,7 +222,7 @@ def incident_banner(request):
         return None
     return Banner(text=_("%(n)s discovery report(s) not yet handled: a required recipient is not logged or the "
                          "police feedback is missing.") % {"n": open_count},
-                  url=f"/cases/incidents/?status={Incident.Status.OPEN}", level="danger")
+                  url=f"{reverse('cases:incident_list')}?status={Incident.Status.OPEN}", level="danger")
 
 
 def incident_card(request):
@@ -229,7 +230,8 @@ def incident_card(request):
         return None
     open_count = Incident.objects.visible_to(request.user).open().count()
     return Card(title=gettext_lazy("Discovery reports not yet handled"), value=open_count,
-                url=f"/cases/incidents/?status={Incident.Status.OPEN}", level="danger" if open_count else "")
+                url=f"{reverse('cases:incident_list')}?status={Incident.Status.OPEN}",
+                level="danger" if open_count else "")
 
 
 def incident_events(child, user):

@@ -463,3 +463,29 @@ def test_report_appears_on_the_childs_timeline(client_for, worker, child):
     incident = file(worker, child)
     events = events_for(child, worker)
     assert [e.url for e in events if e.kind == "incident"] == [incident.get_absolute_url()]
+
+
+def test_demo_reports_are_seeded_once():
+    from accounts import demo as accounts_demo
+    from cases import incident_demo
+
+    accounts_demo.seed()
+    ChildFactory()
+    assert incident_demo.seed() == "2 discovery reports"
+    assert incident_demo.seed() == "0 discovery reports"
+    handled, alone = Incident.objects.order_by("reported_at")
+    assert handled.status == "handled" and handled.case is not None
+    assert alone.status == "open" and alone.child is None
+
+
+def test_bureau_home_counts_open_reports_of_its_scope(client_for, worker, supervisor, bureau, county_bureau, child,
+                                                     suixi_child):
+    file(worker, child)
+    file(supervisor, suixi_child)
+
+    def card_value(user):
+        cards = client_for(user).get(reverse("home")).context["cards"]
+        return next(c.value for c in cards if str(c.title) == "未处置完毕的发现报告")
+
+    assert card_value(bureau) == 2
+    assert card_value(county_bureau) == 1
