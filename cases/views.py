@@ -1,24 +1,382 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Case
+from accounts.services import approval_history, audit, pending_approval
+from children.models import Child
+from children.timeline import events_for
+from divisions.models import Division
 
+from . import services
+from .forms import (
+    AssessmentForm,
+    ClosureForm,
+    EvaluationForm,
+    FollowUpForm,
+    GoalFormSet,
+    IntakeForm,
+    NoteForm,
+    PlanForm,
+    PlannedServiceFormSet,
+    ReferralForm,
+    ReferralUpdateForm,
+    ReopenForm,
+    ResourceForm,
+    ServiceRecordForm,
+    SubmitPlanForm,
+)
+from .models import (
+    CLOSURE_APPROVAL,
+    PLAN_APPROVAL,
+    Case,
+    FollowUp,
+    GoalEvaluation,
+    PlannedService,
+    Referral,
+    Resource,
+    ResourceType,
+    SupervisionNote,
+)
+
+# Child-timeline event kinds that other apps register and that belong in the case file too
+# (亲情连线 from visits). See docs/cases.md.
+CASE_RELATED_TIMELINE_KINDS = {"family_call"}
+
+
+def _case_to_change(request, pk) -> Case:
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("child", "worker"), pk=pk)
+    if not case.can_change(request.user):
+        raise PermissionDenied
+    return case
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+def _step(request, case, template_context) -> HttpResponse:
+    return render(request, "cases/step_form.html", {"case": case, **template_context})
+
+
+# ---------------------------------------------------------------- list, intake, detail
 
 @login_required
 def case_list(request):
     cases = Case.objects.visible_to(request.user).select_related("child", "worker")
-    return render(request, "cases/list.html", {"cases": cases})
-
-
-@login_required
-def case_detail(request, pk):
-    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("child", "worker"), pk=pk)
-    return render(request, "cases/detail.html", {"case": case})
+    stage = request.GET.get("stage")
+    if stage in Case.Stage.values:
+        cases = cases.filter(stage=stage)
+    if request.GET.get("mine"):
+        cases = cases.filter(worker=request.user)
+    if request.GET.get("followups"):
+        cases = cases.filter(follow_ups__in=FollowUp.objects.pending()).distinct()
+    return render(request, "cases/list.html", {"cases": cases[:300], "stages": Case.Stage.choices,
+                                               "stage": stage, "mine": bool(request.GET.get("mine"))})
 
 
 @login_required
 def case_create(request):
-    """Placeholder until case intake lands: the case list."""
-    from django.shortcuts import redirect
+    """接案; ?child=<pk>&visit=<pk> prefills it from a visit."""
+    if request.user.is_read_only or not request.user.has_role(*("social_worker", "project_lead", "supervisor")):
+        raise PermissionDenied
+    initial = {}
+    if child_pk := request.GET.get("child"):
+        child = get_object_or_404(Child.objects.visible_to(request.user), pk=child_pk)
+        initial["child"] = child.pk
+        initial["source"] = Case.Source.VISIT
+        if visit_pk := request.GET.get("visit"):
+            initial["source_note"] = _("Found during visit #%(visit)s.") % {"visit": visit_pk}
+    form = IntakeForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case = services.open_case(child=data["child"], by=request.user, source=data["source"],
+                                  source_note=data["source_note"], reason=data["reason"],
+                                  opened_on=data["opened_on"])
+        messages.success(request, _("Case opened. Next: the assessment."))
+        return redirect(case)
+    return render(request, "cases/case_form.html", {"form": form})
 
-    return redirect("cases:list")
+
+def _case_file(case: Case, user) -> dict:
+    """Everything recorded on a case, each kind fetched once."""
+    plans = list(case.plans.select_related("created_by", "updated_by").prefetch_related(
+        "goals", Prefetch("services", queryset=PlannedService.objects.select_related("service_type"))))
+    return {
+        "assessments": list(case.assessments.select_related("created_by")),
+        "plans": plans,
+        "plan": plans[-1] if plans else None,
+        "service_records": list(case.services.select_related("service_type", "created_by")),
+        "notes": list(case.notes.select_related("created_by")),
+        "referrals": list(case.referrals.select_related("resource__type", "created_by", "updated_by")),
+        "evaluations": list(case.evaluations.select_related("created_by").prefetch_related(
+            Prefetch("goal_results", queryset=GoalEvaluation.objects.select_related("goal")))),
+        "closures": list(case.closures.select_related("created_by")),
+        "follow_ups": list(case.follow_ups.select_related("done_by")),
+        "events": list(case.events.select_related("by")),
+        "approvals": list(approval_history(case).order_by("requested_at", "id")),
+        "supervision_notes": list(SupervisionNote.objects.filter(case=case).select_related("created_by")),
+    }
+
+
+@login_required
+def case_detail(request, pk):
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("child__residence", "worker"),
+                             pk=pk)
+    family_calls = [e for e in events_for(case.child, request.user) if e.kind in CASE_RELATED_TIMELINE_KINDS
+                    and _on_or_after(e.when, case.opened_on)]
+    return render(request, "cases/detail.html", {
+        "case": case, **_case_file(case, request.user), "can_change": case.can_change(request.user),
+        "pending": pending_approval(case, PLAN_APPROVAL) or pending_approval(case, CLOSURE_APPROVAL),
+        "plan_approved": case.plan_is_approved(), "family_calls": family_calls,
+        "today": timezone.localdate(),
+    })
+
+
+def _on_or_after(when, day) -> bool:
+    return (when.date() if hasattr(when, "date") and callable(when.date) else when) >= day
+
+
+# ---------------------------------------------------------------- steps
+
+@login_required
+def case_assess(request, pk):
+    case = _case_to_change(request, pk)
+    form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_assessment(case=case, by=request.user, assessment=form.save(commit=False))
+            return redirect(case)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    return _step(request, case, {"form": form, "title": _("Assessment")})
+
+
+@login_required
+def case_plan(request, pk):
+    case = _case_to_change(request, pk)
+    try:
+        services.check_plan_editable(case)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(case)
+    plan = services.plan_for_editing(case, request.user)
+    before = plan.fingerprint() if plan.pk else ""
+    data = request.POST or None
+    form = PlanForm(data, instance=plan)
+    goals = GoalFormSet(data, instance=plan, prefix="goals")
+    planned = PlannedServiceFormSet(data, instance=plan, prefix="services")
+    if request.method == "POST" and form.is_valid() and goals.is_valid() and planned.is_valid():
+        try:
+            with transaction.atomic():
+                plan = form.save()
+                for order, goal in enumerate(goals.save(commit=False)):
+                    goal.order = goal.order or order
+                    goal.save()
+                planned.save()
+                services.plan_saved(case=case, plan=plan, by=request.user, fingerprint_before=before)
+            messages.success(request, _("Service plan saved. Submit it for approval when it is ready."))
+            return redirect(case)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    return _step(request, case, {"form": form, "formsets": [(_("Goals"), goals), (_("Planned services"), planned)],
+                                 "title": _("Service plan")})
+
+
+@login_required
+def case_plan_submit(request, pk):
+    case = _case_to_change(request, pk)
+    form = SubmitPlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_plan(case=case, by=request.user, note=form.cleaned_data["note"])
+            messages.success(request, _("The service plan was sent to the supervisor."))
+            return redirect(case)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    return _step(request, case, {"form": form, "title": _("Submit the service plan for approval")})
+
+
+@login_required
+def case_service_add(request, pk):
+    case = _case_to_change(request, pk)
+    form = ServiceRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_service(case=case, by=request.user, record=form.save(commit=False))
+            return redirect(case)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    return _step(request, case, {"form": form, "title": _("Service record")})
+
+
+@login_required
+def case_note_add(request, pk):
+    case = _case_to_change(request, pk)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_note(case=case, by=request.user, text=form.cleaned_data["text"])
+        return redirect(case)
+    return _step(request, case, {"form": form, "title": _("Case note")})
+
+
+@login_required
+def case_referral_add(request, pk):
+    case = _case_to_change(request, pk)
+    form = ReferralForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            services.refer(case=case, by=request.user, resource=data["resource"], need=data["need"],
+                           sent_on=data["sent_on"])
+            return redirect(case)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    return _step(request, case, {"form": form, "title": _("Referral")})
+
+
+@login_required
+def referral_update(request, pk):
+    referral = get_object_or_404(Referral.objects.visible_to(request.user).select_related("case__child"), pk=pk)
+    case = referral.case
+    if not case.can_change(request.user):
+        raise PermissionDenied
+    old_status = referral.status
+    form = ReferralUpdateForm(request.POST or None, instance=referral)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        referral.status = old_status  # the service checks the move from the stored status
+        try:
+            with transaction.atomic():
+                services.update_referral(referral=referral, by=request.user, status=data["status"],
+                                         outcome=data["outcome"])
+            return redirect(case)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    return _step(request, case, {"form": form, "title": referral})
+
+
+@login_required
+def case_evaluate(request, pk):
+    case = _case_to_change(request, pk)
+    plan = case.plan
+    form = EvaluationForm(request.POST or None, goals=plan.goals.all() if plan else [])
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.record_evaluation(case=case, by=request.user, evaluation=form.save(commit=False),
+                                           results=form.goal_results())
+            return redirect(case)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    return _step(request, case, {"form": form, "title": _("Evaluation")})
+
+
+@login_required
+def case_close(request, pk):
+    case = _case_to_change(request, pk)
+    form = ClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.request_closure(case=case, by=request.user, reason=form.cleaned_data["reason"],
+                                         summary=form.cleaned_data["summary"])
+            messages.success(request, _("The closure was sent to the supervisor."))
+            return redirect(case)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    return _step(request, case, {"form": form, "title": _("Closure")})
+
+
+@login_required
+def follow_up_record(request, pk):
+    follow_up = get_object_or_404(FollowUp.objects.visible_to(request.user).select_related("case__child"), pk=pk)
+    case = follow_up.case
+    if not case.can_change(request.user):
+        raise PermissionDenied
+    form = FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_follow_up(follow_up=follow_up, by=request.user, **form.cleaned_data)
+            return redirect(case)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    return _step(request, case, {"form": form, "title": follow_up})
+
+
+@login_required
+def case_reopen(request, pk):
+    case = _case_to_change(request, pk)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_case(case=case, by=request.user, reason=form.cleaned_data["reason"])
+            return redirect(case)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    return _step(request, case, {"form": form, "title": _("Reopen the case")})
+
+
+@login_required
+def case_pdf(request, pk):
+    """The whole case file as one PDF (个案帮扶的完整记录); every export is in the audit log."""
+    from .pdf import render_case_pdf
+
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("child__residence", "worker"),
+                             pk=pk)
+    audit(user=request.user, action="case.exported_pdf", target=case, request=request)
+    response = HttpResponse(render_case_pdf(case, request.user), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.pdf"'
+    return response
+
+
+# ---------------------------------------------------------------- resource directory
+
+@login_required
+def resource_list(request):
+    resources = Resource.objects.visible_to(request.user).select_related("type").prefetch_related("counties")
+    type_pk, county = request.GET.get("type"), request.GET.get("county")
+    if type_pk and type_pk.isdigit():
+        resources = resources.filter(type_id=type_pk)
+    if county:
+        resources = resources.covering(county)
+    if not request.GET.get("all"):
+        resources = resources.filter(active=True)
+    return render(request, "cases/resource_list.html", {
+        "resources": resources, "types": ResourceType.objects.all(), "counties": Division.objects.counties(),
+        "type_pk": type_pk, "county": county,
+        "can_add": request.user.has_role("social_worker", "project_lead", "supervisor")})
+
+
+@login_required
+def resource_detail(request, pk):
+    resource = get_object_or_404(Resource.objects.visible_to(request.user).select_related("type"), pk=pk)
+    referrals = (Referral.objects.visible_to(request.user).filter(resource=resource)
+                 .select_related("case__child").order_by("-sent_on"))
+    return render(request, "cases/resource_detail.html", {"resource": resource, "referrals": referrals,
+                                                          "can_change": resource.can_change(request.user)})
+
+
+@login_required
+def resource_edit(request, pk=None):
+    resource = None
+    if pk is not None:
+        resource = get_object_or_404(Resource.objects.visible_to(request.user), pk=pk)
+    if not Resource().can_change(request.user):
+        raise PermissionDenied
+    form = ResourceForm(request.POST or None, instance=resource)
+    if request.method == "POST" and form.is_valid():
+        resource = form.save(commit=False)
+        if resource.created_by_id is None:
+            resource.created_by = request.user
+        resource.save()
+        form.save_m2m()
+        return redirect(resource)
+    return render(request, "cases/resource_form.html", {"form": form, "resource": resource})
+

@@ -152,6 +152,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "visits-daily": {"task": "visits.tasks.daily_visit_run", "schedule": crontab(hour=6, minute=30)},
     # Discovery reports: recipients not told in time (police: after 1 hour), police feedback late.
     "incident-deadlines": {"task": "cases.incident_tasks.check_incident_deadlines", "schedule": 300.0},
+    # Case files: follow-ups (回访) due or overdue, service plans overdue; each reminder is sent once.
+    "cases-reminders": {"task": "cases.tasks.send_case_reminders", "schedule": crontab(hour=7, minute=0)},
 }
 
 # Encryption at rest: the first key encrypts, all keys decrypt (rotation: prepend a new key,
