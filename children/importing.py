@@ -362,6 +362,10 @@ def _header_lookup(columns: list[Column]) -> dict[str, str]:
     return lookup
 
 
+def _as_written(value) -> str:
+    return " ".join(str(value).split()).strip("*＊ ") if value is not None else ""
+
+
 def _is_note(content: dict) -> bool:
     """A note under the table is one text merged across the row: it fills both the name and the ID
     cells (a child's name is never its ID number), or every cell it touches."""
@@ -404,7 +408,8 @@ def read_sheet(file, columns: list[Column]) -> Sheet:
                          % {"rows": _HEADER_SCAN_ROWS})
     _score, header_index, height, mapping = best
     header_cells = grid[header_index + height - 1]
-    headers = {key: clean_text(header_cells[i]) or clean_text(grid[header_index][i]) for i, key in mapping.items()}
+    # Headers as the user wrote them (not made half-width), to name columns in messages.
+    headers = {key: _as_written(header_cells[i]) or _as_written(grid[header_index][i]) for i, key in mapping.items()}
     missing = [c for c in columns if c.key in required and c.key not in headers]
     if missing:
         raise SheetError(_("The ledger has no column %(columns)s. Add it with the header used in the template.")
