@@ -148,7 +148,8 @@ def _division_keys(division: Division) -> set[str]:
     suffix, and for villages the forms people say (特呈村委会 → 特呈村, 特呈; 南方社区居民委员会 →
     南方社区, 南方)."""
     name = compact(division.name)
-    keys = {name}
+    keys = {name, _strip_city(name)}  # 湛江奋勇高新技术产业开发区 is also written 奋勇高新技术产业开发区
+    name = _strip_city(name)
     if division.level == Division.Level.COUNTY:
         keys.add(_strip_suffix(name, _COUNTY_SUFFIXES)[0])
     elif division.level == Division.Level.TOWN:
@@ -168,10 +169,10 @@ def _division_keys(division: Division) -> set[str]:
 
 
 def _input_keys(text: str, level: str) -> list[str]:
-    """What to look a written name up by: as written (without 湛江市), then without its suffix."""
+    """What to look a written name up by: as written, without 湛江市, then also without its suffix."""
     name = _strip_city(compact(text))
     suffixes = {"county": _COUNTY_SUFFIXES, "town": _TOWN_SUFFIXES, "village": _VILLAGE_SUFFIXES}[level]
-    return list(dict.fromkeys([name, _strip_suffix(name, suffixes)[0]]))
+    return list(dict.fromkeys([compact(text), name, _strip_suffix(name, suffixes)[0]]))
 
 
 class DivisionNotFound(ValueError):
@@ -191,18 +192,27 @@ class DivisionMatcher:
         self.divisions: dict[str, Division] = {}
         self.keys: dict[str, set[str]] = {}
         self.by_level: dict[str, list[Division]] = {}
+        # level → written name → divisions: the exact names, then every key (南方, 特呈村 …)
+        self.exact: dict[str, dict[str, list[Division]]] = {}
+        self.index: dict[str, dict[str, list[Division]]] = {}
+        self.cache: dict[tuple, Division | Exception] = {}
         for division in Division.objects.exclude(level=Division.Level.CITY):
             self.divisions[division.code] = division
             self.keys[division.code] = _division_keys(division)
             self.by_level.setdefault(division.level, []).append(division)
+            self.exact.setdefault(division.level, {}).setdefault(compact(division.name), []).append(division)
+            for key in self.keys[division.code]:
+                self.index.setdefault(division.level, {}).setdefault(key, []).append(division)
 
     def _find(self, text: str, level: str, within: Division | None) -> Division:
-        candidates = [d for d in self.by_level.get(level, []) if within is None or d.code.startswith(within.code)]
+        def inside(divisions):
+            return [d for d in divisions if within is None or d.code.startswith(within.code)]
+
         for key in _input_keys(text, level):
-            exact = [d for d in candidates if compact(d.name) == key]
+            exact = inside(self.exact.get(level, {}).get(key, []))
             if len(exact) == 1:
                 return exact[0]
-            found = [d for d in candidates if key in self.keys[d.code]]
+            found = inside(self.index.get(level, {}).get(key, []))
             if len(found) == 1:
                 return found[0]
             if len(found) > 1:
@@ -217,6 +227,17 @@ class DivisionMatcher:
         county, town, village = compact(county), compact(town), compact(village)
         if not (county or town or village):
             return None
+        key = (county, town, village)
+        if key not in self.cache:  # a ledger names the same few villages over and over
+            try:
+                self.cache[key] = self._match(county, town, village)
+            except (DivisionNotFound, DivisionAmbiguous) as exc:
+                self.cache[key] = exc
+        if isinstance(self.cache[key], Exception):
+            raise self.cache[key]
+        return self.cache[key]
+
+    def _match(self, county: str, town: str, village: str) -> Division:
         found = None
         if county:
             found = self._find(county, "county", None)
@@ -932,6 +953,12 @@ def plan_import(file, *, by=None) -> ImportPlan:
         plan.problems.append(Problem(None, "", str(exc)))
         return plan
     plan.skipped_rows = sheet.skipped
+    return plan_sheet(sheet, by=by, plan=plan)
+
+
+def plan_sheet(sheet: Sheet, *, by=None, plan: ImportPlan | None = None) -> ImportPlan:
+    """Check the rows of a sheet already read (generate_dataset builds one without a file)."""
+    plan = plan or ImportPlan()
     plan.row_count = len(sheet.rows)
     if not sheet.rows:
         plan.problems.append(Problem(None, "", _("The ledger has a header row but no children under it.")))

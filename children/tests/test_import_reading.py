@@ -183,3 +183,12 @@ def test_missing_required_column_is_named():
 def test_a_file_that_is_not_xlsx_gets_a_clear_error():
     with pytest.raises(SheetError, match="xlsx"):
         read_sheet(io.BytesIO(b"name,id\n"), COLUMNS)
+
+
+@pytest.mark.parametrize("town", ["湛江奋勇高新技术产业开发区", "奋勇高新技术产业开发区"])
+def test_town_whose_name_starts_with_the_city(matcher, town):
+    assert matcher.match(town=town).name == "湛江奋勇高新技术产业开发区"
+
+
+def test_village_whose_name_starts_with_the_province(matcher):
+    assert matcher.match(county="雷州市", village="广东省雷州盐场社区").name == "广东省雷州盐场社区"
