@@ -71,6 +71,7 @@ def test_worker_records_a_visit_and_the_child_leaves_the_overdue_list(live_serve
     page.click("#visit-form button[type=submit]")
     page.wait_for_selector("#visit-actions")
     assert "林小雨" in page.inner_text("h1")
+    page.screenshot(path=str(SHOTS / "visit-detail-375.png"), full_page=True)
 
     page.goto(f"{live_server.url}/visits/?section=overdue")
     overdue = page.locator("#section-overdue")

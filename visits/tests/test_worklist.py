@@ -197,3 +197,11 @@ def test_child_timeline_shows_visits_calls_and_follow_ups(client_for, worker):
     response = client_for(worker).get(child.get_absolute_url())
     kinds = [e.kind for e in response.context["timeline"]]
     assert kinds[:3] == ["follow_up", "family_call", "visit"]
+
+
+def test_worker_compliance_is_limited_to_the_children_they_see(client_for, worker, other_worker):
+    child_visited(worker, D(2026, 4, 1))
+    ChildFactory(risk_level=RiskLevel.HIGH, residence_id="440882001001")
+    ctx = client_for(worker).get(reverse("visits:compliance") + "?month=2026-04").context
+    assert (ctx["children"], ctx["visited"], ctx["total_visits"]) == (1, 1, 1)
+    assert client_for(other_worker).get(reverse("visits:compliance") + "?month=2026-04").context["total_visits"] == 0
