@@ -66,10 +66,20 @@ class IncidentForm(forms.Form):
                                      widget=forms.TextInput(attrs={"inputmode": "tel"}))
     visit_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
+    # Up to this many children the picker lists them all; beyond it, it lists the chosen one and the
+    # worker searches by name (a county's registry in one <select> is too long for a phone).
+    FULL_LIST_LIMIT = 200
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = (Child.objects.visible_to(user).in_registry()
-                                         .select_related("residence").order_by("name", "id"))
+        children = Child.objects.visible_to(user).in_registry().select_related("residence").order_by("name", "id")
+        self.fields["child"].queryset = children
+        self.searchable = children.count() > self.FULL_LIST_LIMIT
+        if self.searchable:
+            chosen = self.data.get("child") if self.is_bound else self.initial.get("child")
+            field = self.fields["child"]
+            field.widget.choices = [("", field.empty_label)] + [
+                (c.pk, field.label_from_instance(c)) for c in children.filter(pk=chosen if str(chosen).isdigit() else 0)]
         self.fields["discovered_at"].initial = _now_minute
         self.fields["description"].widget.attrs["placeholder"] = _("Who, what, injuries seen, who is with the child now")
 

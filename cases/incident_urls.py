@@ -5,6 +5,7 @@ from . import incident_views
 urlpatterns = [
     path("incidents/", incident_views.incident_list, name="incident_list"),
     path("incidents/new/", incident_views.incident_create, name="incident_create"),
+    path("incidents/children/", incident_views.incident_child_options, name="incident_child_options"),
     path("incidents/<int:pk>/", incident_views.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/notices/<slug:recipient>/", incident_views.incident_log_notice,
          name="incident_log_notice"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -83,6 +84,17 @@ def incident_create(request):
     return render(request, "cases/incident_form.html", {"form": form})
 
 
+@login_required
+def incident_child_options(request):
+    """The report form's child search: <option>s of visible registered children whose name matches."""
+    query = request.GET.get("q", "").strip()
+    children = Child.objects.none()
+    if query:
+        children = (Child.objects.visible_to(request.user).in_registry().filter(name__icontains=query)
+                    .select_related("residence").order_by("name", "id")[:30])
+    return render(request, "cases/incident_child_options.html", {"children": children})
+
+
 def _render_detail(request, incident: Incident, *, bound: dict | None = None, status: int = 200):
     """The report with its recipient checklist. Every rendering is a view of the report: audited."""
     bound = bound or {}
@@ -132,7 +144,7 @@ def _form_error(form, exc: ValidationError):
 def incident_log_notice(request, pk, recipient):
     incident = _get_changeable(request, pk)
     if recipient not in Recipient.values:
-        raise PermissionDenied
+        raise Http404
     form = NoticeForm(request.POST, prefix=recipient)
     if form.is_valid():
         try:

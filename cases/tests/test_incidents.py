@@ -147,7 +147,9 @@ def test_visit_link_prefills_child_and_visit(client_for, worker, child):
     form = response.context["form"]
     assert form.initial == {"child": child.pk, "visit_id": 42}
     client_for(worker).post(reverse("cases:incident_create"), report_data(child=child.pk, visit_id=42))
-    assert Incident.objects.get().visit_id == 42
+    incident = Incident.objects.get()
+    assert incident.visit_id == 42
+    assert 'href="/visits/42/"' in client_for(worker).get(incident.get_absolute_url()).content.decode()
 
 
 @pytest.mark.parametrize("overrides, field, message", [
@@ -489,3 +491,33 @@ def test_bureau_home_counts_open_reports_of_its_scope(client_for, worker, superv
 
     assert card_value(bureau) == 2
     assert card_value(county_bureau) == 1
+
+
+def test_child_search_finds_only_visible_registered_children(client_for, worker, other_worker, child):
+    ChildFactory(name="林小雨", residence_id=SUIXI_VILLAGE)  # same name, another county
+    url = reverse("cases:incident_child_options")
+    response = client_for(worker).get(url, {"q": "小雨"})
+    assert list(response.context["children"]) == [child]
+    assert f'value="{child.pk}" selected' in response.content.decode()
+    assert list(client_for(other_worker).get(url, {"q": "小雨"}).context["children"]) == []
+    assert list(client_for(worker).get(url, {"q": ""}).context["children"]) == []
+
+
+def test_a_long_registry_lists_only_the_chosen_child(client_for, worker, child, monkeypatch):
+    from cases.incident_forms import IncidentForm
+
+    monkeypatch.setattr(IncidentForm, "FULL_LIST_LIMIT", 1)
+    others = [ChildFactory(name=f"别的孩子{i}") for i in range(3)]
+    client = client_for(worker)
+    page = client.get(reverse("cases:incident_create") + f"?child={child.pk}").content.decode()
+    assert 'id="child-search"' in page and child.name in page
+    assert not any(other.name in page for other in others)
+    # The search only narrows what is shown: any visible child is still accepted.
+    response = client.post(reverse("cases:incident_create"), report_data(child=others[0].pk))
+    assert response.status_code == 302 and Incident.objects.get().child == others[0]
+
+
+def test_logging_an_unknown_recipient_is_404(client_for, worker, child):
+    incident = file(worker, child)
+    url = reverse("cases:incident_log_notice", args=[incident.pk, "newspaper"])
+    assert client_for(worker).post(url, {}).status_code == 404
