@@ -47,6 +47,7 @@ class TargetInline(admin.TabularInline):
 @admin.register(ContractYear)
 class ContractYearAdmin(RoleAdmin):
     list_display = ["name", "signed_on", "ends_on"]
+    readonly_fields = ["created_at"]
     inlines = [TargetInline]
 
     def save_related(self, request, form, formsets, change):

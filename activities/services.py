@@ -32,6 +32,33 @@ def add_contract_targets(*, year: ContractYear) -> None:
                                      defaults={"minimum": minimum})
 
 
+REMIND_DAYS_BEFORE_MONTH_END = 7
+
+
+def remind_missing_targets(*, today: datetime.date | None = None) -> list:
+    """Notify the project leads, once per contract month and rule, when the month ends within a week
+    and its activities are still missing. Safe to run any number of times."""
+    from .targets import State, evaluate, fmt, local_today
+
+    today = today or local_today()
+    year = ContractYear.current(today)
+    if year is None:
+        return []
+    leads = account_services.users_with_role(Role.PROJECT_LEAD)
+    sent = []
+    for result in evaluate(year, today=today).results:
+        for month in result.months:
+            if month.state != State.DUE or (month.period.end - today).days > REMIND_DAYS_BEFORE_MONTH_END:
+                continue
+            sent += account_services.notify(
+                recipients=leads, level="warning", url="/activities/targets/",
+                title=_("%(n)s more %(kind)s needed by %(date)s") % {
+                    "n": month.needed - month.held, "kind": result.target.get_activity_kind_display(),
+                    "date": fmt(month.period.end)},
+                body=result.title, key=f"activities:target:{result.target.pk}:month:{month.period.index}")
+    return sent
+
+
 # ---------------------------------------------------------------- activities
 
 

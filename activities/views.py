@@ -249,13 +249,17 @@ def _changeable_article(request, pk) -> Article:
     return article
 
 
+CHECKLIST_LABELS = [Article._meta.get_field(name).verbose_name
+                    for name in ("uses_pseudonyms", "no_faces", "no_school", "no_address")]
+
+
 @login_required
 def article_detail(request, pk):
     article = _visible_article(request, pk)
     history = approval_history(article, Article.APPROVAL_KIND)
     is_reviewer = request.user.has_role(Role.BUREAU) and article.status == Article.Status.SUBMITTED
     return render(request, "activities/article_detail.html", {
-        "article": article, "images": article.images.all(), "history": history,
+        "article": article, "images": article.images.all(), "history": history, "checklist": CHECKLIST_LABELS,
         "can_change": article.can_change(request.user), "can_publish": article.can_publish(request.user),
         "submit_form": SubmitArticleForm(), "image_form": PhotoForm(),
         "decision_form": DecisionForm() if is_reviewer else None, "publish_form": PublishForm()})

@@ -253,3 +253,12 @@ def test_bureau_article_list_leaves_out_drafts(client_for, bureau, draft, submit
     ArticleFactory()
     assert [a.pk for a in client_for(bureau).get(reverse("activities:article_list")).context["page"]] == [
         submitted.pk]
+
+
+def test_author_sees_the_bureaus_comment_and_the_bureau_sees_the_ticked_checklist(client_for, bureau, worker,
+                                                                                  submitted):
+    bureau_page = client_for(bureau).get(submitted.get_absolute_url()).content.decode()
+    assert 'id="checklist"' in bureau_page and "文中儿童均使用化名" in bureau_page
+    decide(client_for(bureau), submitted, "return", "请删去学校名称")
+    page = client_for(worker).get(submitted.get_absolute_url()).content.decode()
+    assert 'id="return-comment"' in page and "请删去学校名称" in page

@@ -154,6 +154,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "incident-deadlines": {"task": "cases.incident_tasks.check_incident_deadlines", "schedule": 300.0},
     # Case files: follow-ups (回访) due or overdue, service plans overdue; each reminder is sent once.
     "cases-reminders": {"task": "cases.tasks.send_case_reminders", "schedule": crontab(hour=7, minute=0)},
+    # A contract month about to end without the activities its targets require: tell the lead once.
+    "activities-targets": {"task": "activities.tasks.remind_contract_targets", "schedule": crontab(hour=8, minute=0)},
 }
 
 # Encryption at rest: the first key encrypts, all keys decrypt (rotation: prepend a new key,
