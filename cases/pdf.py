@@ -7,10 +7,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Approval
-from accounts.services import approval_history
+from children.timeline import events_for
 
-from .models import PLAN_APPROVAL, Case, CaseEvent, GoalEvaluation, PlannedService, SupervisionNote
+from .models import Case, CaseEvent, GoalEvaluation, SupervisionNote
+
+# Child-timeline event kinds that other apps register and that belong in the case file too
+# (亲情连线 from visits).
+CASE_RELATED_TIMELINE_KINDS = {"family_call"}
 
 
 @dataclass
@@ -26,9 +29,21 @@ def _at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def case_entries(case: Case) -> list[Entry]:
+def family_calls_of(case: Case, user) -> list:
+    """亲情连线 sessions other apps put on the child's timeline since the case was opened (see docs/cases.md)."""
+    def day(when):
+        return when.date() if isinstance(when, datetime.datetime) else when
+
+    return [e for e in events_for(case.child, user)
+            if e.kind in CASE_RELATED_TIMELINE_KINDS and day(e.when) >= case.opened_on]
+
+
+def case_entries(case: Case, user) -> list[Entry]:
     """Every recorded step of the case, oldest first."""
     entries: list[Entry] = []
+    family_calls = family_calls_of(case, user)
+    requested = {CaseEvent.Kind.PLAN_REQUESTED: _("Service plan"), CaseEvent.Kind.CLOSURE_REQUESTED: _("Closure")}
+    decided = {CaseEvent.Kind.PLAN_DECIDED: _("Service plan"), CaseEvent.Kind.CLOSURE_DECIDED: _("Closure")}
     for event in case.events.select_related("by"):
         if event.kind == CaseEvent.Kind.OPENED:
             entries.append(Entry(event.at, event.by, _("Intake"), case.get_source_display(), [
@@ -36,24 +51,21 @@ def case_entries(case: Case) -> list[Entry]:
         elif event.kind in (CaseEvent.Kind.STAGE, CaseEvent.Kind.REOPENED):
             entries.append(Entry(event.at, event.by, event.get_kind_display(), str(event),
                                  [(_("note"), event.note)]))
+        elif event.kind in requested:
+            entries.append(Entry(event.at, event.by, _("Submitted for approval"), str(requested[event.kind]),
+                                 [(_("note"), event.note), (_("content submitted"), event.snapshot)]))
+        elif event.kind in decided:
+            entries.append(Entry(event.at, event.by, event.approval_status_label, str(decided[event.kind]),
+                                 [(_("comment"), event.note)]))
     for a in case.assessments.select_related("created_by"):
         entries.append(Entry(a.created_at, a.created_by, _("Assessment"), str(a), [
             *a.needs(), (_("strengths"), a.strengths), (_("risks"), a.risks)]))
-    for plan in case.plans.select_related("created_by", "updated_by").prefetch_related("goals"):
-        services = PlannedService.objects.filter(plan=plan).select_related("service_type")
-        entries.append(Entry(plan.updated_at, plan.updated_by or plan.created_by, _("Service plan"), str(plan), [
-            (_("plan summary"), plan.summary),
-            *[(_("goal") + f" {n}", f"{g.text}（{g.measure}）" if g.measure else g.text)
-              for n, g in enumerate(plan.goals.all(), start=1)],
-            *[(_("planned service"), f"{s.service_type} {s.description} — {s.owner}，"
-                                     f"{s.starts_on:%Y-%m-%d}–{s.ends_on:%Y-%m-%d}") for s in services]]))
-    for approval in approval_history(case):
-        what = _("Service plan") if approval.kind == PLAN_APPROVAL else _("Closure")
-        entries.append(Entry(approval.requested_at, approval.requested_by, _("Submitted for approval"), str(what),
-                             [(_("note"), approval.request_note)]))
-        if approval.status != Approval.Status.PENDING:
-            entries.append(Entry(approval.decided_at, approval.decided_by, approval.get_status_display(), str(what),
-                                 [(_("comment"), approval.comment)]))
+    for plan in case.plans.select_related("created_by", "updated_by"):
+        entries.append(Entry(plan.updated_at, plan.updated_by or plan.created_by, _("Service plan"), str(plan),
+                             [("", plan.as_text())]))
+    for call in family_calls:
+        entries.append(Entry(_at(call.when) if not isinstance(call.when, datetime.datetime) else call.when, None,
+                             _("Parent–child call"), call.title, [("", call.detail)]))
     for r in case.services.select_related("service_type", "created_by"):
         entries.append(Entry(r.created_at, r.created_by, _("Service record"), f"{r.service_type} · {r.served_on:%Y-%m-%d}", [
             (_("duration (minutes)"), str(r.duration_minutes)),
@@ -93,6 +105,6 @@ def render_case_pdf(case: Case, user) -> bytes:
 
     pending_follow_ups = case.follow_ups.filter(done_on__isnull=True, cancelled=False)
     html = render_to_string("cases/archive_pdf.html", {
-        "case": case, "entries": case_entries(case), "pending_follow_ups": pending_follow_ups,
+        "case": case, "entries": case_entries(case, user), "pending_follow_ups": pending_follow_ups,
         "printed_at": timezone.localtime(), "printed_by": user})
     return HTML(string=html).write_pdf()

@@ -142,7 +142,8 @@ def submit_plan(*, case: Case, by: User, note: str = "") -> None:
     request_approval(obj=case, kind=PLAN_APPROVAL, by=by, approver_role=Role.SUPERVISOR, note=note,
                      fingerprint=plan.fingerprint(),
                      title=_("Service plan waiting for approval: %(case)s") % {"case": case})
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.PLAN_REQUESTED, by=by, note=note)
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.PLAN_REQUESTED, by=by, note=note,
+                             snapshot=plan.as_text())
 
 
 # ---------------------------------------------------------------- intervention
@@ -233,7 +234,7 @@ def request_closure(*, case: Case, by: User, reason: str, summary: str) -> Closu
                      fingerprint=closure.fingerprint(),
                      title=_("Closure waiting for approval: %(case)s") % {"case": case})
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CLOSURE_REQUESTED, by=by,
-                             note=closure.get_reason_display())
+                             note=closure.get_reason_display(), snapshot=closure.summary)
     return closure
 
 

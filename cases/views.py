@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from accounts.services import approval_history, audit, pending_approval
 from children.models import Child
-from children.timeline import events_for
 from divisions.models import Division
 
 from . import services
@@ -43,10 +44,7 @@ from .models import (
     ResourceType,
     SupervisionNote,
 )
-
-# Child-timeline event kinds that other apps register and that belong in the case file too
-# (亲情连线 from visits). See docs/cases.md.
-CASE_RELATED_TIMELINE_KINDS = {"family_call"}
+from .pdf import family_calls_of, render_case_pdf
 
 
 def _case_to_change(request, pk) -> Case:
@@ -75,8 +73,9 @@ def case_list(request):
         cases = cases.filter(stage=stage)
     if request.GET.get("mine"):
         cases = cases.filter(worker=request.user)
-    if request.GET.get("followups"):
-        cases = cases.filter(follow_ups__in=FollowUp.objects.pending()).distinct()
+    if request.GET.get("followups"):  # the home card: follow-ups due within a week, or overdue
+        due = FollowUp.objects.pending().filter(due_on__lte=timezone.localdate() + datetime.timedelta(days=7))
+        cases = cases.filter(pk__in=due.values("case_id"))
     return render(request, "cases/list.html", {"cases": cases[:300], "stages": Case.Stage.choices,
                                                "stage": stage, "mine": bool(request.GET.get("mine"))})
 
@@ -129,18 +128,13 @@ def _case_file(case: Case, user) -> dict:
 def case_detail(request, pk):
     case = get_object_or_404(Case.objects.visible_to(request.user).select_related("child__residence", "worker"),
                              pk=pk)
-    family_calls = [e for e in events_for(case.child, request.user) if e.kind in CASE_RELATED_TIMELINE_KINDS
-                    and _on_or_after(e.when, case.opened_on)]
+    family_calls = family_calls_of(case, request.user)
     return render(request, "cases/detail.html", {
         "case": case, **_case_file(case, request.user), "can_change": case.can_change(request.user),
         "pending": pending_approval(case, PLAN_APPROVAL) or pending_approval(case, CLOSURE_APPROVAL),
         "plan_approved": case.plan_is_approved(), "family_calls": family_calls,
         "today": timezone.localdate(),
     })
-
-
-def _on_or_after(when, day) -> bool:
-    return (when.date() if hasattr(when, "date") and callable(when.date) else when) >= day
 
 
 # ---------------------------------------------------------------- steps
@@ -326,8 +320,6 @@ def case_reopen(request, pk):
 @login_required
 def case_pdf(request, pk):
     """The whole case file as one PDF (个案帮扶的完整记录); every export is in the audit log."""
-    from .pdf import render_case_pdf
-
     case = get_object_or_404(Case.objects.visible_to(request.user).select_related("child__residence", "worker"),
                              pk=pk)
     audit(user=request.user, action="case.exported_pdf", target=case, request=request)

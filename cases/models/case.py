@@ -264,6 +264,8 @@ class CaseEvent(models.Model):
     to_stage = models.CharField(_("to stage"), max_length=16, choices=Case.Stage.choices, blank=True)
     approval_status = models.CharField(_("decision"), max_length=10, blank=True)
     note = models.TextField(_("note"), blank=True)
+    snapshot = models.TextField(_("content submitted"), blank=True,
+                                help_text="The plan or closure exactly as submitted for approval.")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT,
                            related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
@@ -351,6 +353,16 @@ class ServicePlan(CaseRecord):
 
     def __str__(self):
         return _("Service plan of %(date)s") % {"date": timezone.localtime(self.created_at).date()}
+
+    def as_text(self) -> str:
+        """The plan as plain text, kept with each approval request so every approved version stays on file."""
+        lines = [self.summary] if self.summary else []
+        lines += [f"{_('goal')} {n}：{g.text}" + (f"（{g.measure}）" if g.measure else "")
+                  for n, g in enumerate(self.goals.order_by("order", "id"), start=1)]
+        lines += [f"{_('planned service')}：{s.service_type} {s.description} — {s.owner}，"
+                  f"{s.starts_on:%Y-%m-%d}–{s.ends_on:%Y-%m-%d}"
+                  for s in self.services.select_related("service_type").order_by("starts_on", "id")]
+        return "\n".join(lines)
 
     def fingerprint(self) -> str:
         goals = [[g.text, g.measure] for g in self.goals.order_by("order", "id")]

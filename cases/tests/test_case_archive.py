@@ -66,8 +66,33 @@ def test_archive_pdf_lists_steps_in_time_order(worker, supervisor, case):
     from cases.pdf import case_entries
 
     case_through(case, worker, supervisor, S.CLOSED)
-    whens = [e.when for e in case_entries(case)]
+    whens = [e.when for e in case_entries(case, worker)]
     assert whens == sorted(whens) and len(whens) >= 10
+
+
+def test_archive_keeps_the_approved_version_of_an_edited_plan(client_for, worker, supervisor, case):
+    case_through(case, worker, supervisor, S.INTERVENTION)
+    plan = case.plan
+    before = plan.fingerprint()
+    plan.goals.update(text="每周与父母视频两次")
+    services.plan_saved(case=case, plan=plan, by=worker, fingerprint_before=before)
+    text = _pdf_text(client_for(worker).get(reverse("cases:pdf", args=[case.pk]))).replace("\n", "")
+    assert "每周与父母视频一次" in text and "每周与父母视频两次" in text
+
+
+def test_family_calls_appear_in_the_archive(client_for, worker, case):
+    from children import timeline
+
+    def calls(child, user):
+        yield timeline.Event(when=case.opened_on, kind="family_call", title="亲情连线（视频，25分钟）",
+                             detail="孩子、母亲（广州务工）")
+
+    timeline.register(calls)
+    try:
+        text = _pdf_text(client_for(worker).get(reverse("cases:pdf", args=[case.pk]))).replace("\n", "")
+    finally:
+        timeline._providers.remove(calls)
+    assert "亲情连线（视频，25分钟）" in text and "母亲（广州务工）" in text
 
 
 def test_case_steps_appear_on_the_child_timeline(worker, supervisor, case, other_worker):
@@ -96,8 +121,10 @@ def test_worker_home_cards(client_for, worker, supervisor, case):
     services.open_case(child=ChildFactory(social_worker=worker), by=worker, source="visit")
     with time_machine.travel(case.follow_ups.get(months_after=1).due_on, tick=False):
         cards = {str(c.title): c for c in client_for(worker).get(reverse("home")).context["cards"]}
+        listed = client_for(worker).get(cards["本周应回访"].url).context["cases"]
     assert cards["我跟进中的个案"].value == 1
     assert cards["本周应回访"].value == 1
+    assert list(listed) == [case]
 
 
 def test_supervisor_home_cards(client_for, worker, supervisor, case):
