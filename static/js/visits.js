@@ -35,16 +35,16 @@
         data[el.name] = el.value;
       }
     });
-    try { storage().setItem(key, JSON.stringify({ saved: Date.now(), data: data })); } catch (e) { /* full */ }
+    try {
+      storage().setItem(key, JSON.stringify({ saved: Date.now(), version: startVersion, data: data }));
+    } catch (e) { /* storage full: the form still works */ }
   }
 
-  function restore() {
-    var raw = storage().getItem(key);
-    if (!raw) return false;
-    var draft;
-    try { draft = JSON.parse(raw).data; } catch (e) { return false; }
-    // A form the server sent back with errors already holds what was typed: keep the server's copy.
-    if (form.querySelector(".is-invalid") || document.querySelector(".alert-danger")) return false;
+  function readDraft() {
+    try { return JSON.parse(storage().getItem(key) || "null"); } catch (e) { return null; }
+  }
+
+  function fill(draft) {
     fields().forEach(function (el) {
       if (!(el.name in draft)) return;
       var value = draft[el.name];
@@ -54,24 +54,47 @@
         el.value = value;
       }
     });
-    return true;
+    showCheckin();
   }
 
-  if (restore()) {
-    var notice = document.getElementById("draft-notice");
-    if (notice) notice.classList.remove("d-none");
-    showCheckin();
+  function show(id) {
+    var element = document.getElementById(id);
+    if (element) element.classList.remove("d-none");
+  }
+
+  // The version of the record this page was opened at ("" for a new visit).
+  var versionInput = form.querySelector("[name=version]");
+  var startVersion = versionInput ? versionInput.value : "";
+  var draft = readDraft();
+  // A form the server sent back with errors already holds what was typed: keep the server's copy.
+  var serverHasInput = form.querySelector(".is-invalid") || document.querySelector(".alert-danger");
+  if (draft && draft.data && !serverHasInput) {
+    if (String(draft.version || "") === String(startVersion)) {
+      fill(draft.data);
+      show("draft-notice");
+    } else {
+      // Someone saved the record after this draft was begun: never pour the old draft over their
+      // changes silently; the worker decides.
+      show("draft-stale");
+      var restoreStale = document.getElementById("draft-restore");
+      if (restoreStale) {
+        restoreStale.addEventListener("click", function () {
+          fill(draft.data);
+          document.getElementById("draft-stale").classList.add("d-none");
+          save();
+        });
+      }
+    }
   }
   form.addEventListener("input", save);
   form.addEventListener("change", save);
 
-  var discard = document.getElementById("draft-discard");
-  if (discard) {
+  Array.prototype.forEach.call(document.querySelectorAll("[data-draft-discard]"), function (discard) {
     discard.addEventListener("click", function () {
       storage().removeItem(key);
       window.location.reload();
     });
-  }
+  });
 
   function field(name) { return form.querySelector("[name='" + name + "']"); }
 

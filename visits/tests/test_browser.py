@@ -33,10 +33,20 @@ def page():
         browser.close()
 
 
-def test_worker_records_a_visit_and_the_child_leaves_the_overdue_list(live_server, page):
+def signed_in_worker(live_server, page):
     worker = make_user("cxl", Role.SOCIAL_WORKER, ["440802"], full_name="陈晓琳")
     worker.set_password("湛江-探访-2026")
     worker.save()
+    page.goto(f"{live_server.url}/accounts/login/?next=/visits/")
+    page.fill("input[name=username]", "cxl")
+    page.fill("input[name=password]", "湛江-探访-2026")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".worklist-tabs")
+    return worker
+
+
+def test_worker_records_a_visit_and_the_child_leaves_the_overdue_list(live_server, page):
+    worker = signed_in_worker(live_server, page)
     long_ago = timezone.localdate() - datetime.timedelta(days=45)
     visited = ChildFactory(name="林小雨", risk_level=RiskLevel.MEDIUM_HIGH, social_worker=worker)
     waiting = ChildFactory(name="陈小海", risk_level=RiskLevel.HIGH, social_worker=worker)
@@ -44,10 +54,7 @@ def test_worker_records_a_visit_and_the_child_leaves_the_overdue_list(live_serve
         make_visit(child, worker, on=long_ago)
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    page.goto(f"{live_server.url}/accounts/login/?next=/visits/")
-    page.fill("input[name=username]", "cxl")
-    page.fill("input[name=password]", "湛江-探访-2026")
-    page.click("button[type=submit]")
+    page.reload()
     page.click("#tab-overdue")
     overdue = page.locator("#section-overdue")
     assert overdue.locator(f"li[data-child='{visited.pk}']").count() == 1
@@ -82,3 +89,25 @@ def test_worker_records_a_visit_and_the_child_leaves_the_overdue_list(live_serve
     page.goto(f"{live_server.url}/visits/child/{visited.pk}/new/")
     assert page.input_value("textarea[name=findings]") == ""
     assert not page.is_visible("#draft-notice")
+
+
+def test_a_draft_begun_before_someone_else_saved_is_not_poured_over_their_changes(live_server, page, supervisor):
+    from visits import services
+    from visits.models import Visit
+
+    worker = signed_in_worker(live_server, page)
+    child = ChildFactory(name="林小雨", social_worker=worker)
+    visit = make_visit(child, worker, on=timezone.localdate(), findings="原始记录")
+    page.goto(f"{live_server.url}/visits/{visit.pk}/edit/")
+    page.fill("textarea[name=findings]", "社工在村里写的修改")
+
+    # Meanwhile the supervisor saves the record.
+    other = Visit.objects.get(pk=visit.pk)
+    other.findings = "督导的修改"
+    services.update_visit(visit=other, expected_version=1, by=supervisor)
+
+    page.reload()
+    assert page.is_visible("#draft-stale") and not page.is_visible("#draft-notice")
+    assert page.input_value("textarea[name=findings]") == "督导的修改"
+    page.click("#draft-restore")
+    assert page.input_value("textarea[name=findings]") == "社工在村里写的修改"
