@@ -248,16 +248,21 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
-def with_reassessment_due(children: QuerySet) -> QuerySet:
-    """Annotate `reassess_due`: the earlier of the periodic date of the latest assessment and the due
-    date of any event since; None for a child never assessed (an intake assessment is due)."""
+def reassessment_due_expression():
+    """For a Child queryset: the earlier of the periodic date of the latest assessment and the due date
+    of any unanswered event; NULL for a child never assessed (an intake assessment is due)."""
     latest = (RiskAssessment.objects.filter(child=OuterRef("pk")).order_by("-assessed_on", "-id")
               .values("next_reassessment_on")[:1])
     event = (RiskEvent.objects.filter(child=OuterRef("pk"), resolved_by__isnull=True).order_by("reassess_by")
              .values("reassess_by")[:1])
     periodic, after_event = Subquery(latest), Subquery(event)
     # LEAST treats NULL differently on SQLite and PostgreSQL; coalescing each side makes both agree.
-    return children.annotate(reassess_due=Least(Coalesce(periodic, after_event), Coalesce(after_event, periodic)))
+    return Least(Coalesce(periodic, after_event), Coalesce(after_event, periodic))
+
+
+def with_reassessment_due(children: QuerySet) -> QuerySet:
+    """Annotate `reassess_due` (see reassessment_due_expression)."""
+    return children.annotate(reassess_due=reassessment_due_expression())
 
 
 def reassessment_overdue_q(today: datetime.date):

@@ -1,0 +1,183 @@
+"""Filters and search of the registry (台账), shared by the list page and the web export.
+
+    children, form = filtered_children(request.user, request.GET)
+
+Everything starts from `Child.objects.visible_to(user)`; an invalid filter gives no children (and the
+form says what is wrong), never the unfiltered registry.
+"""
+
+import datetime
+import re
+import unicodedata
+
+from django import forms
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from divisions.forms import DivisionField
+from divisions.models import code_prefix
+
+from . import idnumber
+from .models import Category, Child, ChildCategory, Parent, RiskLevel, benefit_gap_q, birthday_years_ago
+from .risk import reassessment_due_expression
+from .risk_models import RiskAssessment
+
+NOT_GRADED = "none"
+ALL = "all"
+SOON_DAYS = 30
+
+
+class ChildFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=50,
+                        widget=forms.TextInput(attrs={
+                            "type": "search", "placeholder": _("Name, pinyin (zxm), ID number, guardian or phone")}))
+    place = DivisionField(label=_("Place"), required=False)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all(), to_field_name="code",
+                                      required=False, empty_label=_("All categories"))
+    risk = forms.ChoiceField(label=_("Risk level"), required=False,
+                             choices=[("", _("All levels")), *RiskLevel.choices, (NOT_GRADED, _("Not graded"))])
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("In registry")), (Child.Status.EXITED, _("Left registry")),
+                                        (ALL, _("In registry and left"))])
+    worker = forms.ModelChoiceField(label=_("Social worker"), required=False, empty_label=_("All workers"),
+                                    queryset=User.objects.filter(role=Role.SOCIAL_WORKER, is_active=True))
+    stage = forms.ChoiceField(label=_("School stage"), required=False,
+                              choices=[("", _("All stages")), *Child.SchoolStage.choices])
+    age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=18)
+    age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=18)
+    benefit_gap = forms.BooleanField(label=_("Entitled but not receiving (应享未享)"), required=False)
+    reassess = forms.ChoiceField(label=_("Risk reassessment"), required=False, choices=[
+        ("", _("Any")), ("due", _("Due now (incl. never assessed)")), ("soon", _("Due within 30 days")),
+        ("never", _("Never assessed"))])
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+        ("", _("Name")), ("risk", _("Risk level, highest first")), ("age", _("Age, youngest first")),
+        ("-age", _("Age, oldest first")), ("place", _("Place")), ("reassess", _("Reassessment due, earliest first")),
+        ("-updated", _("Recently changed"))])
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("age_min"), cleaned.get("age_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("age_max", _("The upper age must not be below the lower age: swap the two numbers."))
+        return cleaned
+
+
+# ---------------------------------------------------------------- search
+
+_SEPARATORS = re.compile(r"[\s'’·\-]+")
+
+
+def search_q(text: str) -> Q | None:
+    """What a search box entry means: an ID number (exact, through its blind index), a phone number
+    (exact), pinyin in full or by initials, or part of a child's, guardian's, caregiver's or parent's name.
+    None when there is nothing to search for."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    compact = _SEPARATORS.sub("", text)
+    if not compact:
+        return None
+    number = idnumber.normalise(compact)
+    if len(number) == 18 and re.fullmatch(r"\d{17}[\dX]", number):
+        return Q(pk__in=Child.objects.with_id_number(number).values("pk"))
+    if compact.isdigit() and len(compact) >= 7:
+        return Q(pk__in=Child.objects.with_phone(compact).values("pk"))
+    if compact.isascii() and compact.isalpha():
+        letters = compact.lower()
+        return Q(name_pinyin__contains=letters) | Q(name_initials__contains=letters)
+    parents = Parent.objects.filter(child=OuterRef("pk"), name__contains=compact)
+    return (Q(name__contains=compact) | Q(guardian_name__contains=compact) | Q(caregiver_name__contains=compact)
+            | Q(Exists(parents)))
+
+
+# ---------------------------------------------------------------- filtering
+
+def apply_filters(children: QuerySet, data: dict, *, skip: str = "", today: datetime.date | None = None) -> QuerySet:
+    """Apply the cleaned filters, except the one named `skip` (used to count the options of that filter)."""
+    today = today or timezone.localdate()
+    if skip != "status":
+        status = data.get("status")
+        if status == ALL:
+            pass
+        elif status == Child.Status.EXITED:
+            children = children.filter(status=Child.Status.EXITED)
+        else:
+            children = children.filter(status=Child.Status.REGISTERED)
+    if (q := search_q(data.get("q", ""))) is not None:
+        children = children.filter(q)
+    if place := data.get("place"):
+        children = children.filter(residence__code__startswith=code_prefix(place.code))
+    if skip != "category" and (category := data.get("category")):
+        children = children.filter(Exists(ChildCategory.objects.filter(child=OuterRef("pk"), category=category)))
+    if skip != "risk" and (risk := data.get("risk")):
+        children = children.filter(risk_level="" if risk == NOT_GRADED else risk)
+    if worker := data.get("worker"):
+        children = children.filter(social_worker=worker)
+    if skip != "stage" and (stage := data.get("stage")):
+        children = children.filter(school_stage=stage)
+    if (low := data.get("age_min")) is not None:
+        children = children.filter(birth_date__lte=birthday_years_ago(today, low))
+    if (high := data.get("age_max")) is not None:
+        children = children.filter(birth_date__gt=birthday_years_ago(today, high + 1))
+    if data.get("benefit_gap"):
+        children = children.filter(benefit_gap_q(today))
+    if skip != "reassess" and (reassess := data.get("reassess")):
+        children = children.alias(reassess_due=reassessment_due_expression())
+        if reassess == "due":
+            children = children.filter(Q(reassess_due__lte=today) | Q(reassess_due__isnull=True))
+        elif reassess == "soon":
+            children = children.filter(reassess_due__gt=today,
+                                       reassess_due__lte=today + datetime.timedelta(days=SOON_DAYS))
+        elif reassess == "never":
+            children = children.filter(~Exists(RiskAssessment.objects.filter(child=OuterRef("pk"))))
+    return children
+
+
+RISK_ORDER = Case(*(When(risk_level=level, then=Value(rank)) for rank, level in enumerate(
+    [RiskLevel.HIGH, RiskLevel.MEDIUM_HIGH, RiskLevel.MEDIUM_LOW, RiskLevel.LOW])), default=Value(9),
+    output_field=IntegerField())
+
+
+def sort_children(children: QuerySet, key: str) -> QuerySet:
+    if key == "risk":
+        return children.alias(risk_rank=RISK_ORDER).order_by("risk_rank", "name", "id")
+    if key == "age":
+        return children.order_by("-birth_date", "id")
+    if key == "-age":
+        return children.order_by("birth_date", "id")
+    if key == "place":
+        return children.order_by("residence_id", "name", "id")
+    if key == "reassess":
+        due = reassessment_due_expression()
+        return children.alias(reassess_sort=due).order_by(
+            Case(When(reassess_sort__isnull=True, then=Value(0)), default=Value(1)), "reassess_sort", "id")
+    if key == "-updated":
+        return children.order_by("-updated_at", "-id")
+    return children.order_by("name", "id")
+
+
+def filtered_children(user, params) -> tuple[QuerySet, ChildFilterForm]:
+    """The children `user` may see that match the filter and search in `params` (a QueryDict or dict),
+    sorted as asked; and the bound form (its errors say what to fix)."""
+    form = ChildFilterForm(params or {})
+    children = Child.objects.visible_to(user)
+    if not form.is_valid():
+        return children.none(), form
+    children = apply_filters(children, form.cleaned_data)
+    return sort_children(children, form.cleaned_data.get("sort", "")), form
+
+
+def facet_counts(user, form: ChildFilterForm) -> dict[str, dict[str, int]]:
+    """For each of risk, status, school stage and category: how many children each option would give,
+    with every other filter applied. One query per facet, whatever the number of children."""
+    if not form.is_valid():
+        return {}
+    base, data = Child.objects.visible_to(user), form.cleaned_data
+    counts = {}
+    for facet, field in (("risk", "risk_level"), ("status", "status"), ("stage", "school_stage")):
+        rows = apply_filters(base, data, skip=facet).order_by().values(field).annotate(n=Count("pk"))
+        counts[facet] = {(row[field] or (NOT_GRADED if facet == "risk" else "")): row["n"] for row in rows}
+    tagged = ChildCategory.objects.filter(child__in=apply_filters(base, data, skip="category").values("pk"))
+    counts["category"] = dict(tagged.order_by().values("category__code").annotate(n=Count("child_id", distinct=True))
+                              .values_list("category__code", "n"))
+    return counts

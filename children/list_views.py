@@ -1,0 +1,67 @@
+"""The registry list (台账): filters, search, facet counts, sorting and pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .filters import ALL, NOT_GRADED, facet_counts, filtered_children
+from .models import Child, RiskLevel
+from .risk import with_reassessment_due
+
+PER_PAGE = 50
+
+
+def _with_counts(choices, counts: dict, total_key: str = "") -> list:
+    """Choice labels with the number of children each would give: "高风险（12）"."""
+    labelled = []
+    for value, label in choices:
+        n = sum(counts.values()) if value == total_key else counts.get(value, 0)
+        labelled.append((value, f"{label}（{n}）"))
+    return labelled
+
+
+@login_required
+def child_list(request):
+    children, form = filtered_children(request.user, request.GET)
+    children = children.select_related("residence__parent__parent", "social_worker").prefetch_related("categories")
+    page = Paginator(children, PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    due = dict(with_reassessment_due(Child.objects.filter(pk__in=[c.pk for c in rows]))
+               .values_list("pk", "reassess_due"))
+    for child in rows:
+        child.reassess_due = due.get(child.pk)
+
+    counts = facet_counts(request.user, form)
+    if counts:
+        fields = form.fields
+        fields["risk"].choices = _with_counts(fields["risk"].choices, counts["risk"])
+        fields["stage"].choices = _with_counts(fields["stage"].choices, counts["stage"])
+        status = counts["status"]
+        fields["status"].choices = _with_counts(fields["status"].choices,
+                                                {"": status.get(Child.Status.REGISTERED, 0), **status,
+                                                 ALL: sum(status.values())})
+        categories = counts["category"]
+        fields["category"].label_from_instance = lambda c: f"{c.name}（{categories.get(c.code, 0)}）"
+
+    query = request.GET.copy()
+    query.pop("page", None)
+    without_risk = query.copy()
+    without_risk.pop("risk", None)
+    risk_counts = counts.get("risk", {})
+    risk_pills = [{"level": level, "label": label, "count": risk_counts.get(level, 0),
+                   "query": _query_with(without_risk, risk=level)}
+                  for level, label in [*RiskLevel.choices, (NOT_GRADED, _("Not graded"))]]
+    return render(request, "children/list.html", {
+        "form": form, "page": page, "children": rows, "today": timezone.localdate(), "query": query.urlencode(),
+        "risk_pills": risk_pills, "selected_risk": form.data.get("risk", ""),
+        "all_risks_query": without_risk.urlencode(),
+    })
+
+
+def _query_with(query, **changes) -> str:
+    query = query.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
