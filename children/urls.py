@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import list_views, views
+from . import list_views
 from .import_urls import urlpatterns as import_urlpatterns
 from .record_urls import urlpatterns as record_urlpatterns
 from .risk_urls import urlpatterns as risk_urlpatterns
