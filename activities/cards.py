@@ -30,3 +30,20 @@ def review_card(request):
     waiting = Article.objects.filter(status=Article.Status.SUBMITTED).count()
     return Card(title=_("Articles waiting for review"), url=reverse("activities:review_list"), value=waiting,
                 level="warning" if waiting else "")
+
+
+def to_record_card(request):
+    """A worker's planned activities whose time has passed: record them as held, or cancel them."""
+    from django.utils import timezone
+
+    from .models import Activity
+
+    if not request.user.has_role(Role.SOCIAL_WORKER):
+        return None
+    overdue = Activity.objects.filter(organiser=request.user, status=Activity.Status.PLANNED,
+                                      starts_at__lt=timezone.now()).count()
+    if not overdue:
+        return None
+    return Card(title=_("Activities to record"), url=reverse("activities:list") + "?status=planned&mine=1",
+                value=overdue, level="warning",
+                note=_("Their time has passed: record how they went, or mark them cancelled."))

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -45,11 +46,14 @@ def list(request):  # noqa: A001  the URL name activities:list is fixed
         activities = activities.filter(status=status)
     if county:
         activities = activities.filter(county_id=county)
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        activities = activities.filter(organiser=request.user)
     page = Paginator(activities, 30).get_page(request.GET.get("page"))
     return render(request, "activities/list.html", {
         "page": page, "kinds": ActivityKind.choices, "statuses": Activity.Status.choices,
-        "counties": Division.objects.counties(), "kind": kind, "status": status, "county": county,
-        "can_create": can_create(request.user)})
+        "counties": Division.objects.counties(), "kind": kind, "status": status, "county": county, "mine": mine,
+        "now": timezone.now(), "can_create": can_create(request.user)})
 
 
 @login_required

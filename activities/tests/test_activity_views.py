@@ -239,3 +239,16 @@ def test_bureau_home_page_shows_targets_and_review_queue(client_for, bureau):
     create_contract_year(name="2026 年度", signed_on=datetime.date(2026, 3, 15))
     titles = [card.title for card in client_for(bureau).get(reverse("home")).context["cards"]]
     assert "合同指标" in titles and "待审核稿件" in titles
+
+
+def test_worker_home_lists_their_past_planned_activities_to_record(client_for, worker, other_worker):
+    ActivityFactory(status="planned", organiser=worker, created_by=worker,
+                    starts_at=shanghai(2026, 1, 5, 9))
+    ActivityFactory(status="planned", organiser=other_worker, created_by=other_worker,
+                    starts_at=shanghai(2026, 1, 6, 9))
+    ActivityFactory(status="planned", organiser=worker, created_by=worker,
+                    starts_at=shanghai(2099, 1, 5, 9))  # still to come
+    cards = {c.title: c for c in client_for(worker).get(reverse("home")).context["cards"]}
+    assert cards["待记录的活动"].value == 1
+    listed = client_for(worker).get(cards["待记录的活动"].url).context["page"]
+    assert [a.organiser for a in listed] == [worker, worker]
