@@ -10,7 +10,8 @@ from django.db.models import CharField, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ScopedModelAdmin
@@ -139,9 +140,9 @@ class CaseAdmin(ScopedModelAdmin):
     list_select_related = ["child", "worker"]
     search_fields = ["child__name"]
     fields = ["child", "worker", "stage", "source", "source_note", "reason", "opened_on", "opened_by",
-              "plan_due_on", "closed_on", "approvals"]
+              "plan_due_on", "closed_on", "plan_content", "closure_content", "approvals"]
     readonly_fields = ["child", "stage", "source", "source_note", "reason", "opened_on", "opened_by",
-                       "plan_due_on", "closed_on", "approvals"]
+                       "plan_due_on", "closed_on", "plan_content", "closure_content", "approvals"]
     inlines = [SupervisionNoteInline, CaseEventInline]
     actions = ["approve_pending", "return_pending"]
 
@@ -183,6 +184,20 @@ class CaseAdmin(ScopedModelAdmin):
     @admin.display(description=_("waiting for approval"), ordering="has_pending")
     def pending(self, case):
         return {PLAN_APPROVAL: _("Service plan"), CLOSURE_APPROVAL: _("Closure")}.get(case.pending_kind, "")
+
+    @admin.display(description=_("service plan"))
+    def plan_content(self, case):
+        """What the supervisor approves: the plan as it is now."""
+        plan = case.plan
+        return mark_safe(linebreaks(plan.as_text(), autoescape=True)) if plan else "—"  # escaped by linebreaks
+
+    @admin.display(description=_("closure"))
+    def closure_content(self, case):
+        closure = case.closure
+        if closure is None:
+            return "—"
+        text = f"{closure.get_reason_display()}\n{closure.summary}"
+        return mark_safe(linebreaks(text, autoescape=True))  # escaped by linebreaks
 
     @admin.display(description=_("approval history"))
     def approvals(self, case):

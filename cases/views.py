@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.services import approval_history, audit, pending_approval
+from accounts.services import audit, pending_approval
 from children.models import Child
 from divisions.models import Division
 
@@ -119,7 +119,6 @@ def _case_file(case: Case, user) -> dict:
         "closures": list(case.closures.select_related("created_by")),
         "follow_ups": list(case.follow_ups.select_related("done_by")),
         "events": list(case.events.select_related("by")),
-        "approvals": list(approval_history(case).order_by("requested_at", "id")),
         "supervision_notes": list(SupervisionNote.objects.filter(case=case).select_related("created_by")),
     }
 

@@ -41,6 +41,19 @@ def test_pending_filter_lists_only_cases_waiting(client_for, worker, supervisor)
     assert [c.pk for c in response.context["cl"].result_list] == [waiting.pk]
 
 
+def test_case_page_shows_the_plan_to_approve(client_for, worker, supervisor):
+    case = _submitted_case(worker, supervisor)
+    body = client_for(supervisor).get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert "每周与父母视频一次" in body and "家庭教育指导" in body
+
+
+def test_plan_text_is_escaped_in_the_admin(client_for, worker, supervisor):
+    case = _submitted_case(worker, supervisor)
+    case.plan.goals.update(text="<script>alert(1)</script>")
+    body = client_for(supervisor).get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert "<script>alert(1)" not in body and "&lt;script&gt;" in body
+
+
 def test_supervisor_approves_with_the_admin_action(client_for, worker, supervisor):
     case = _submitted_case(worker, supervisor)
     response = client_for(supervisor).post(CHANGELIST, {"action": "approve_pending", "_selected_action": [case.pk]})
@@ -155,3 +168,31 @@ def test_changelist_query_count_does_not_grow(client_for, worker, supervisor, dj
     with django_assert_num_queries(11):
         response = client.get(CHANGELIST)
     assert len(response.context["cl"].result_list) == rows
+
+
+@pytest.mark.parametrize("model", ["followup", "supervisionnote", "referral"])
+def test_other_changelists_query_count_does_not_grow(client_for, worker, supervisor, model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.models import Resource, ResourceType
+
+    resource = Resource.objects.create(name="资源", type=ResourceType.objects.first())
+    counts = []
+    for rows in (1, 4):
+        for _ in range(rows):
+            case = services.open_case(child=ChildFactory(social_worker=worker), by=worker, source="visit")
+            case_through(case, worker, supervisor, S.CLOSED)
+            SupervisionNote.objects.create(case=case, text="督导", created_by=supervisor)
+            SupervisionNote.objects.create(worker=worker, text="督导", created_by=supervisor)
+            services.reopen_case(case=case, by=worker, reason="测试")
+            case.refresh_from_db()
+            case_through(case, worker, supervisor, S.INTERVENTION)
+            services.refer(case=case, by=worker, resource=resource, need="x")
+        client = client_for(supervisor)
+        client.get(reverse(f"admin:cases_{model}_changelist"))
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse(f"admin:cases_{model}_changelist"))
+        assert response.status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]  # the same queries whether 1 or 5 cases are listed
