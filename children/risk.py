@@ -294,7 +294,11 @@ def record_assessment(*, child: Child, by, occasion: str, assessed_on: datetime.
     assessment.save()
     RiskEvent.objects.filter(child=child, resolved_by__isnull=True, occurred_on__lte=assessed_on).update(
         resolved_by=assessment)
-    child.set_risk_level(confirmed_level, by=by)
+    child._level_from_assessment = True  # tells level_set_elsewhere this change needs no new event
+    try:
+        child.set_risk_level(confirmed_level, by=by)
+    finally:
+        del child._level_from_assessment
     request_approval(
         obj=assessment, kind=REVIEW_KIND, by=by, approver_role=Role.SUPERVISOR,
         title=gettext("Risk assessment of %(child)s waiting for review") % {"child": child.name},
@@ -320,3 +324,13 @@ def record_risk_event(*, child: Child, kind: str, occurred_on: datetime.date | N
                    "child": child.name, "event": event.get_kind_display()},
                key=f"risk_event:{event.pk}")
     return event
+
+
+def level_set_elsewhere(sender, *, child: Child, old: str, new: str, by, **kwargs) -> None:
+    """risk_level_changed receiver: a level set outside an assessment (a discovery report confirming
+    high risk) makes a full reassessment due at once, so the six dimensions catch up with it."""
+    if getattr(child, "_level_from_assessment", False):
+        return
+    record_risk_event(child=child, kind=RiskEvent.Kind.LEVEL_SET, by=by,
+                      note=gettext("Risk level set to %(level)s without an assessment.") % {
+                          "level": RiskLevel(new).label if new else "—"})

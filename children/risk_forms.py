@@ -16,7 +16,8 @@ class RiskAssessmentForm(forms.Form):
     """
 
     occasion = forms.ChoiceField(label=_("Occasion"), choices=RiskAssessment.Occasion.choices)
-    assessed_on = forms.DateField(label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = forms.DateField(label=_("Assessed on"),
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     triggers = forms.MultipleChoiceField(label=_("Override triggers found"), required=False,
                                          widget=forms.CheckboxSelectMultiple)
     notes = forms.CharField(label=_("Observations"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -85,7 +86,8 @@ class RiskEventForm(forms.ModelForm):
     class Meta:
         model = RiskEvent
         fields = ["kind", "occurred_on", "note"]
-        widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "note": forms.Textarea(attrs={"rows": 2})}
 
     def clean_occurred_on(self):
         day = self.cleaned_data["occurred_on"]

@@ -143,6 +143,7 @@ class RiskEvent(models.Model):
         HOSPITAL = "hospital", _("Hospital stay or serious illness")
         DROPOUT = "dropout", _("Dropped out of school")
         REVIEW_RETURNED = "review_returned", _("Assessment returned by the supervisor")
+        LEVEL_SET = "level_set", _("Risk level set outside an assessment")
         OTHER = "other", _("Other event")
 
     child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.PROTECT, related_name="risk_events")

@@ -148,7 +148,10 @@ def register_hooks() -> None:
     from accounts.home import register_card
 
     from . import timeline
+    from .risk import level_set_elsewhere
+    from .signals import risk_level_changed
 
+    risk_level_changed.connect(level_set_elsewhere, dispatch_uid="children.risk.level_set_elsewhere")
     register_card(order=20, func=reassessments_card)
     register_card(order=25, func=risk_reviews_card)
     timeline.register(timeline_events)

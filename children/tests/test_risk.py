@@ -308,3 +308,17 @@ def test_a_parent_who_calls_weekly_means_no_rare_contact_finding(client_for, wor
                           last_met_on=datetime.date(2026, 10, 1))
     response = client_for(worker).get(reverse("children:risk_assess", args=[kept.pk]))
     assert response.context["findings"] == {}
+
+
+def test_a_level_set_outside_an_assessment_makes_a_reassessment_due_at_once(child, worker, lead):
+    assess(child, worker)
+    assert not RiskEvent.objects.exists()  # the assessment's own level change is no event
+    child.set_risk_level(RiskLevel.HIGH, by=lead)  # e.g. a discovery report confirmed as high risk
+    event = RiskEvent.objects.get()
+    assert event.kind == RiskEvent.Kind.LEVEL_SET and event.reassess_by == TODAY and event.recorded_by == lead
+    assert _due(child) == TODAY
+
+
+def test_the_assessment_date_field_shows_today_in_the_format_a_date_input_reads(client_for, worker, child):
+    html = client_for(worker).get(reverse("children:risk_assess", args=[child.pk])).content.decode()
+    assert 'value="2026-11-30"' in html
