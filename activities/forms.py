@@ -8,7 +8,7 @@ from divisions.models import Division
 
 from .models import Activity, Article, TrainingAttendee
 from .photos import clean_image
-from .services import identifying_details, sanitise
+from .text import identifying_details, sanitise
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 

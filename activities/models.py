@@ -11,11 +11,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 
 from .photos import ProtectedStorage, photo_path
+from .text import sanitise
 
 protected_storage = ProtectedStorage()
 
@@ -390,6 +392,11 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("activities:article_detail", args=[self.pk])
+
+    @property
+    def body_html(self):
+        """The text for display, sanitised again on the way out whatever wrote it."""
+        return mark_safe(sanitise(self.body))  # noqa: S308  nh3 has just cleaned it
 
     @property
     def deidentified(self) -> bool:

@@ -1,9 +1,7 @@
 """Writes across models: contract years with their targets, attendance, photos, the article workflow."""
 
 import datetime
-import re
 
-import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +12,7 @@ from accounts.models import Role, User
 
 from .models import CONTRACT_TARGETS, Activity, ActivityPhoto, Article, ArticleImage, ContractYear, Target
 from .photos import clean_image
+from .text import identifying_details
 
 # ---------------------------------------------------------------- contract year
 
@@ -86,30 +85,6 @@ def add_photo(*, activity: Activity, upload, caption: str, by: User) -> Activity
 
 
 # ---------------------------------------------------------------- articles
-
-ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "a"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-
-# Patterns that identify a person whatever the pseudonyms: an ID number or a mobile number.
-ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-
-
-def sanitise(html: str) -> str:
-    """Article text as safe HTML: a few formatting tags, links without scripts or styles."""
-    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
-
-
-def identifying_details(text: str) -> list[str]:
-    """What in the text identifies someone regardless of the checklist (R12)."""
-    found = []
-    if ID_NUMBER.search(text):
-        found.append(_("The text contains an ID number; remove it."))
-    if MOBILE.search(text):
-        found.append(_("The text contains a mobile phone number; remove it."))
-    return found
-
 
 @transaction.atomic
 def add_article_image(*, article: Article, upload, caption: str, by: User) -> ArticleImage:

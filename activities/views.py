@@ -22,6 +22,7 @@ from divisions.models import Division
 from . import services
 from .forms import ActivityForm, ArticleForm, AttendeeForm, DecisionForm, PhotoForm, PublishForm, SubmitArticleForm
 from .models import Activity, ActivityKind, ActivityPhoto, Article, ArticleImage, ContractYear, TrainingAttendee
+from .stats import period_summary
 from .targets import add_months, day_start, evaluate, local_date, local_today
 
 
@@ -210,8 +211,10 @@ def targets(request):
     if request.GET.get("year", "").isdigit():
         year = get_object_or_404(years, pk=request.GET["year"])
     year = year or ContractYear.current()
+    tracker = evaluate(year) if year else None
     return render(request, "activities/targets.html", {
-        "tracker": evaluate(year) if year else None, "years": years, "year": year})
+        "tracker": tracker, "years": years, "year": year,
+        "summary": period_summary(year.signed_on, tracker.ends_on) if year else None})
 
 
 # ---------------------------------------------------------------- articles

@@ -262,3 +262,32 @@ def test_author_sees_the_bureaus_comment_and_the_bureau_sees_the_ticked_checklis
     decide(client_for(bureau), submitted, "return", "请删去学校名称")
     page = client_for(worker).get(submitted.get_absolute_url()).content.decode()
     assert 'id="return-comment"' in page and "请删去学校名称" in page
+
+
+def test_text_is_sanitised_again_when_shown_whatever_wrote_it(client_for, worker, draft):
+    Article.objects.filter(pk=draft.pk).update(body='<p>正文</p><img src=x onerror="alert(1)"><script>x()</script>')
+    page = client_for(worker).get(draft.get_absolute_url()).content.decode()
+    assert "onerror" not in page and "<script>x()" not in page and "<p>正文</p>" in page
+
+
+def test_review_desk_query_count_does_not_grow(client_for, bureau, worker, django_assert_num_queries):
+    client = client_for(bureau)
+    client.get(reverse("home"))  # the session's idle stamp is written on the first request only
+
+    def send(n):
+        for _ in range(n):
+            article = ArticleFactory(author=worker)
+            submit(client_for(worker), article)
+        client.force_login(bureau)
+        client.get(reverse("home"))
+
+    def count():
+        # session, user, waiting articles with authors, decided articles with authors, unread notifications
+        # (nav); the savepoint pair of ATOMIC_REQUESTS
+        with django_assert_num_queries(7):
+            return client.get(reverse("activities:review_list"))
+
+    send(1)
+    assert len(count().context["waiting"]) == 1
+    send(3)
+    assert len(count().context["waiting"]) == 4
