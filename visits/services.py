@@ -40,11 +40,25 @@ def warn_missing_holiday_years(years: Iterable[int]) -> None:
                       "%(year)s holidays.") % {"year": year})
 
 
-def _last_visit_dates(child: Child) -> dict[str, datetime.date | None]:
-    rows = (Visit.objects.filter(child=child)
-            .aggregate(home=Max("visited_on", filter=Q(type__in=Visit.COUNTS_FOR[DueVisit.Kind.HOME])),
-                       call=Max("visited_on", filter=Q(type__in=Visit.COUNTS_FOR[DueVisit.Kind.CALL]))))
-    return {DueVisit.Kind.HOME: rows["home"], DueVisit.Kind.CALL: rows["call"]}
+LAST_VISIT_AGGREGATES = {
+    DueVisit.Kind.HOME: Max("visited_on", filter=Q(type__in=Visit.COUNTS_FOR[DueVisit.Kind.HOME])),
+    DueVisit.Kind.CALL: Max("visited_on", filter=Q(type__in=Visit.COUNTS_FOR[DueVisit.Kind.CALL])),
+}
+
+
+def _wanted_due_dates(*, level: str, entered: datetime.date, last: dict, policy: RiskPolicy,
+                      missing_years: set[int]) -> dict[str, datetime.date]:
+    """Due date by kind for a child of this level; kinds with no due date are left out."""
+    wanted = {
+        DueVisit.Kind.HOME: cadence.next_due(
+            level=level, interval_days=policy.visit_interval_days(level), last_visit=last.get(DueVisit.Kind.HOME),
+            entered=entered, skip_weekends=policy.skip_weekends, missing_years=missing_years),
+    }
+    if level == RiskLevel.HIGH:
+        wanted[DueVisit.Kind.CALL] = cadence.next_due(
+            level=level, interval_days=policy.call_days_high, last_visit=last.get(DueVisit.Kind.CALL),
+            entered=entered, skip_weekends=policy.skip_weekends, missing_years=missing_years, monthly=False)
+    return {kind: due for kind, due in wanted.items() if due is not None}
 
 
 @transaction.atomic
@@ -54,20 +68,10 @@ def refresh_due_visits(*, child: Child, policy: RiskPolicy | None = None) -> dic
         DueVisit.objects.filter(child=child).delete()
         return {}
     policy = policy or RiskPolicy.current()
-    last = _last_visit_dates(child)
-    entered = timezone.localdate(child.created_at)
+    last = Visit.objects.filter(child=child).aggregate(**LAST_VISIT_AGGREGATES)
     missing_years: set[int] = set()
-    wanted = {
-        DueVisit.Kind.HOME: cadence.next_due(
-            level=child.risk_level, interval_days=policy.visit_interval_days(child.risk_level),
-            last_visit=last[DueVisit.Kind.HOME], entered=entered, skip_weekends=policy.skip_weekends,
-            missing_years=missing_years),
-    }
-    if child.risk_level == RiskLevel.HIGH:
-        wanted[DueVisit.Kind.CALL] = cadence.next_due(
-            level=child.risk_level, interval_days=policy.call_days_high, last_visit=last[DueVisit.Kind.CALL],
-            entered=entered, skip_weekends=policy.skip_weekends, missing_years=missing_years, monthly=False)
-    wanted = {kind: due for kind, due in wanted.items() if due is not None}
+    wanted = _wanted_due_dates(level=child.risk_level, entered=timezone.localdate(child.created_at), last=last,
+                               policy=policy, missing_years=missing_years)
     DueVisit.objects.filter(child=child).exclude(kind__in=list(wanted)).delete()
     for kind, due in wanted.items():
         DueVisit.objects.update_or_create(child=child, kind=kind, defaults={
@@ -77,14 +81,54 @@ def refresh_due_visits(*, child: Child, policy: RiskPolicy | None = None) -> dic
     return wanted
 
 
-def refresh_all_due_visits() -> int:
-    """Nightly: recompute every registered child (policy edits, new or imported children)."""
+def _chunks(iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def refresh_all_due_visits(*, batch_size: int = 1000) -> int:
+    """Nightly: recompute every registered child (policy edits, new or imported children), a batch of
+    children in four queries rather than a few queries per child."""
     policy = RiskPolicy.current()
     DueVisit.objects.exclude(child__status=Child.Status.REGISTERED).delete()
+    missing_years: set[int] = set()
     count = 0
-    for child in Child.objects.in_registry().iterator(chunk_size=500):
-        refresh_due_visits(child=child, policy=policy)
-        count += 1
+    children = Child.objects.in_registry().order_by("pk").values_list("pk", "risk_level", "created_at")
+    for chunk in _chunks(children.iterator(chunk_size=batch_size), batch_size):
+        ids = [pk for pk, _level, _created in chunk]
+        last_by_child = {row.pop("child_id"): row for row in Visit.objects.filter(child_id__in=ids)
+                         .values("child_id").annotate(**LAST_VISIT_AGGREGATES)}
+        existing = {(row.child_id, row.kind): row for row in DueVisit.objects.filter(child_id__in=ids)}
+        now = timezone.now()
+        create, update, keep = [], [], set()
+        for pk, level, created_at in chunk:
+            last = last_by_child.get(pk, {})
+            wanted = _wanted_due_dates(level=level, entered=timezone.localdate(created_at), last=last,
+                                       policy=policy, missing_years=missing_years)
+            for kind, due in wanted.items():
+                keep.add((pk, kind))
+                values = {"due_on": due, "last_visit_on": last.get(kind), "risk_level": level}
+                row = existing.get((pk, kind))
+                if row is None:
+                    create.append(DueVisit(child_id=pk, kind=kind, **values))
+                elif any(getattr(row, name) != value for name, value in values.items()):
+                    for name, value in values.items():
+                        setattr(row, name, value)
+                    row.updated_at = now
+                    update.append(row)
+        with transaction.atomic():
+            DueVisit.objects.filter(pk__in=[row.pk for key, row in existing.items() if key not in keep]).delete()
+            DueVisit.objects.bulk_create(create)
+            DueVisit.objects.bulk_update(update, ["due_on", "last_visit_on", "risk_level", "updated_at"])
+        count += len(chunk)
+    if missing_years:
+        warn_missing_holiday_years(missing_years)
     return count
 
 

@@ -144,3 +144,32 @@ def test_year_without_holiday_data_falls_back_to_weekends_and_warns_the_admin_on
     assert warnings.count() == 1
     assert "2027" in warnings.get().title
     assert not Notification.objects.filter(recipient=worker).exists()
+
+
+def test_nightly_refresh_matches_the_per_child_rule_in_a_few_queries(worker, django_assert_max_num_queries):
+    from visits.models import Visit
+
+    levels = [RiskLevel.HIGH, RiskLevel.MEDIUM_HIGH, RiskLevel.MEDIUM_LOW, RiskLevel.LOW, ""]
+    children = [ChildFactory(risk_level=levels[i % 5]) for i in range(15)]
+    for index, child in enumerate(children[:10]):
+        make_visit(child, worker, on=D(2026, 3, 2 + index), type="phone" if index % 3 else "home")
+    # Rows go stale behind the scheduler's back: a policy edit, a lost row, a level set without the signal.
+    policy = RiskPolicy.current()
+    policy.visit_days_low = 170
+    policy.save()
+    DueVisit.objects.filter(child=children[0]).delete()
+    Child = type(children[1])
+    Child.objects.filter(pk=children[1].pk).update(risk_level=RiskLevel.LOW)
+    Visit.objects.filter(child=children[2]).update(visited_on=D(2026, 2, 2))
+    for child in children:
+        child.refresh_from_db()
+        services.refresh_due_visits(child=child)
+    expected = set(DueVisit.objects.values_list("child_id", "kind", "due_on", "last_visit_on", "risk_level"))
+    DueVisit.objects.all().update(due_on=D(2020, 1, 1))
+    DueVisit.objects.filter(child=children[3]).delete()
+    DueVisit.objects.create(child=children[4], kind=DueVisit.Kind.CALL, due_on=D(2020, 1, 1))  # not high: goes
+
+    # policy, exited rows, children, last visits, existing rows, savepoint, delete, insert, update, release
+    with django_assert_max_num_queries(12):
+        assert services.refresh_all_due_visits() == 15
+    assert set(DueVisit.objects.values_list("child_id", "kind", "due_on", "last_visit_on", "risk_level")) == expected
