@@ -15,6 +15,7 @@ seconds (docs/benchmarks.md).
 """
 
 import datetime
+import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape
@@ -22,15 +23,19 @@ from xml.sax.saxutils import escape
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.models import Role
 from accounts.services import audit
 from divisions.models import Division
 
 from . import idnumber
-from .importing import COLUMN_HEADERS
-from .models import Child, ChildCategory, Parent, RiskLevel
+from .importing import COLUMN_HEADERS, LEDGER_COLUMNS
+from .models import Category, Child, ChildCategory, Parent, RiskLevel
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -272,3 +277,67 @@ def write_ledger(children: QuerySet, target, *, full: bool, by=None, request=Non
     audit(user=by, action="children.export", request=request, children=count, full=full, via=via,
           filters={k: v for k, v in (filters or {}).items() if v not in ("", None, [])})
     return count
+
+
+# ---------------------------------------------------------------- the import template
+
+TEMPLATE_ROWS = 2000  # rows prepared with text format and drop-down lists
+_TEXT_KEYS = ("id_number", "guardian_phone", "father_phone", "mother_phone", "caregiver_phone")
+_LIST_KEYS = {"sex": "sex", "hukou_type": "hukou_type", "guardian_relation": "guardian_relation",
+              "father_situation": "situation", "mother_situation": "situation", "school_stage": "school_stage",
+              "health": "health", "disability_type": "disability_type", "economy": "economy", "status": "status",
+              "exit_reason": "exit_reason"}
+
+
+def ledger_template() -> bytes:
+    """The import template: the ledger's columns (required ones in red), text format for ID numbers
+    and phones so Excel keeps every digit, drop-down lists for the choices, and a sheet of notes."""
+    columns = {c.key: c for c in LEDGER_COLUMNS}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(_("Registry"))
+    with translation.override("zh-hans"):
+        labels = _Rows(full=True).labels
+        choices = {key: [label for value, label in labels[name].items() if value] for key, name in _LIST_KEYS.items()}
+        choices["disability_grade"] = list(GRADE_NAMES.values())
+        choices["categories"] = [c.name for c in Category.objects.all()]
+        for index, key in enumerate(EXPORT_KEYS, start=1):
+            cell = sheet.cell(row=1, column=index, value=COLUMN_HEADERS[key])
+            cell.font = Font(bold=True, color="C00000" if columns[key].required else "000000")
+            if columns[key].note:
+                cell.comment = Comment(columns[key].note, "童护")
+            letter = get_column_letter(index)
+            sheet.column_dimensions[letter].width = WIDTHS[index - 1]
+            if key in _TEXT_KEYS:
+                for row in range(2, TEMPLATE_ROWS + 2):
+                    sheet.cell(row=row, column=index).number_format = "@"
+            if key in choices and key != "categories":
+                validation = DataValidation(type="list", formula1='"' + ",".join(choices[key]) + '"',
+                                            allow_blank=True, showErrorMessage=False)
+                validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+                sheet.add_data_validation(validation)
+        sheet.freeze_panes = "A2"
+
+        notes = book.create_sheet(str(_("How to fill in")))
+        notes.append([str(_("Column")), str(_("Required")), str(_("What to write"))])
+        for cell in notes[1]:
+            cell.font = Font(bold=True)
+        for key in EXPORT_KEYS:
+            column = columns[key]
+            hint = column.note
+            if key in choices:
+                hint = "、".join(filter(None, [hint, *choices[key]]))
+            notes.append([COLUMN_HEADERS[key], str(_("yes")) if column.required else "", hint])
+        for line in (_("One child per row. Title rows above the header, blank rows and a signature line below are "
+                       "fine; the header row is found automatically."),
+                     _("Dates may be written 2015-03-01, 2015/3/1, 2015.3.1 or 2015年3月1日."),
+                     _("Place names may be written with or without 区/县/市, 镇/街道 and 村民委员会/居民委员会."),
+                     _("If any row has a problem, nothing is imported: every problem is listed by row and column.")):
+            notes.append([])
+            notes.append([str(line)])
+        notes.column_dimensions["A"].width = 16
+        notes.column_dimensions["B"].width = 6
+        notes.column_dimensions["C"].width = 90
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

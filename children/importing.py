@@ -20,6 +20,7 @@ so they are literals here; every message a user reads goes through gettext.
 import datetime
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -396,8 +397,25 @@ def _is_note(content: dict) -> bool:
     return len(texts) > 1 and len(set(texts)) == 1
 
 
+MAX_UPLOAD_BYTES = 20 * 2**20
+MAX_UNZIPPED_BYTES = 400 * 2**20  # an xlsx is a zip: refuse one that would unpack into gigabytes
+
+
+def _check_size(file) -> None:
+    try:
+        with zipfile.ZipFile(file) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # load_workbook says it is not a workbook
+    finally:
+        file.seek(0)
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise SheetError(_("The workbook is too large to import at once. Split the ledger into smaller files."))
+
+
 def read_sheet(file, columns: list[Column]) -> Sheet:
     """The first worksheet of an xlsx file as ledger rows (see the module docstring)."""
+    _check_size(file)
     try:
         workbook = load_workbook(file, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
