@@ -178,15 +178,25 @@ class XlsxWriter:
 
 
 def export_queryset(children: QuerySet) -> QuerySet:
-    """What an export reads: the joins stated, the encrypted fields it does not write left unread."""
+    """What an export reads: the fields it writes (the encrypted ones it does not write stay unread
+    and undecrypted), the joins stated, related rows prefetched into plain lists."""
+    if not children.query.order_by:
+        children = children.order_by("residence_id", "name", "pk")
     return (children.select_related("social_worker")
-            .defer("health_note", "serious_illness", "mental_health_conclusion", "disability_certificate",
-                   "head_teacher_phone", "economy_note", "photo", "caregiver_disqualifications")
-            .prefetch_related(Prefetch("parents", queryset=Parent.objects.only(
+            .only(*CHILD_FIELDS, "social_worker__username", "social_worker__full_name")
+            .prefetch_related(Prefetch("parents", to_attr="export_parents", queryset=Parent.objects.only(
                                   "child_id", "kind", "name", "situation", "work_place", "phone")),
-                              Prefetch("category_links", queryset=ChildCategory.objects.select_related("category")
-                                       .only("child_id", "recognised_on", "category__name", "category__order")))
-            .order_by("residence_id", "name", "pk"))
+                              Prefetch("category_links", to_attr="export_categories",
+                                       queryset=ChildCategory.objects.select_related("category")
+                                       .only("child_id", "recognised_on", "category__name", "category__order"))))
+
+
+CHILD_FIELDS = (
+    "name", "sex", "ethnicity", "id_number", "birth_date", "hukou_type", "hukou_id", "hukou_address", "residence_id",
+    "address", "guardian_name", "guardian_relation", "guardian_phone", "caregiver_name", "caregiver_relation",
+    "caregiver_phone", "school_stage", "school_name", "grade", "health", "disability_type", "disability_grade",
+    "economy", "social_worker_id", "created_at", "status", "exit_reason", "exited_on", "risk_level",
+)
 
 
 class _Rows:
@@ -212,8 +222,8 @@ class _Rows:
 
     def values(self, seq: int, child: Child) -> list:
         label = self.labels
-        parents = {p.kind: p for p in child.parents.all()}
-        links = list(child.category_links.all())
+        parents = {p.kind: p for p in child.export_parents}
+        links = child.export_categories
         hukou = "".join(n for n in self.place(child.hukou_id) if n)
         if self.full:
             hukou += child.hukou_address or ""
