@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -99,7 +100,11 @@ def import_preview(request, token):
     with protected_storage.open(path, "rb") as file:
         plan = plan_import(file, by=request.user)
     if request.method == "POST" and plan.ok:
-        children = save_plan(plan, by=request.user, filename=filename, request=request)
+        try:
+            children = save_plan(plan, by=request.user, filename=filename, request=request)
+        except IntegrityError:  # someone registered one of these children since the check above
+            messages.error(request, _("The registry changed while importing; nothing was imported. Check again."))
+            return redirect("children:import_preview", token=token)
         protected_storage.delete(path)
         request.session.get("ledger_imports", {}).pop(token, None)
         request.session.modified = True

@@ -37,7 +37,8 @@ from accounts.services import audit
 from divisions.models import Division
 
 from . import idnumber
-from .models import Category, Child, ChildCategory, Parent, age_on, name_pinyin, phone_index
+from .models import Category, Child, ChildCategory, Parent, name_pinyin, phone_index
+from .validators import check_id_matches, validate_category_age, validate_phone, validate_registry_age
 
 # ---------------------------------------------------------------- text
 
@@ -321,6 +322,7 @@ class Sheet:
     headers: dict[str, str]  # column key → the header text as written in the file
     rows: list[SheetRow] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # note rows under the table (填表人：…)
+    ignored: list[str] = field(default_factory=list)  # headers of columns the import does not read
 
 
 class SheetError(ValueError):
@@ -455,6 +457,8 @@ def read_sheet(file, columns: list[Column]) -> Sheet:
                          % {"columns": "、".join(f"“{c.headers[0]}”" for c in missing)})
 
     sheet = Sheet(header_row=header_index + 1, headers=headers)
+    sheet.ignored = list(dict.fromkeys(_as_written(cell) for i, cell in enumerate(header_cells)
+                                       if i not in mapping and clean_text(cell)))
     header_keys = {header_key(h) for h in headers.values()}
     for offset, cells in enumerate(grid[header_index + height:], start=header_index + height + 1):
         values = {key: cells[i] if i < len(cells) else None for i, key in mapping.items()}
@@ -570,24 +574,7 @@ SYNONYMS = {
 }
 _GRADES = {"一级": 1, "二级": 2, "三级": 3, "四级": 4, "1": 1, "2": 2, "3": 3, "4": 4, "1级": 1, "2级": 2,
            "3级": 3, "4级": 4, "一": 1, "二": 2, "三": 3, "四": 4}
-_PHONE_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_PHONE_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _LIST_SPLIT = re.compile(r"[、,;/|\s]+")
-
-
-def normalise_phone(value) -> str:
-    """A phone from a cell: 138 0013 8000, +86-13800138000, 0759-2345678. Raises ValueError."""
-    text = compact(value).replace("—", "-").replace("－", "-")
-    if text.startswith("+86"):
-        text = text[3:].lstrip("-")
-    elif text.startswith("86") and len(text) == 13:
-        text = text[2:]
-    digits = text.replace("-", "")
-    if _PHONE_MOBILE.match(digits):
-        return digits
-    if _PHONE_LANDLINE.match(text):
-        return text
-    raise ValueError(value)
 
 
 # ---------------------------------------------------------------- checking every row
@@ -721,8 +708,8 @@ class _RowChecker:
         if not clean_text(value):
             return ""
         try:
-            return normalise_phone(unescape_formula_guard(clean_text(value)).lstrip("'‘’`"))
-        except ValueError:
+            return validate_phone(unescape_formula_guard(clean_text(value)).lstrip("'‘’`"))
+        except ValidationError:
             self.problem(key, _("“%(value)s” is not a phone number. Write 11 digits for a mobile (13800138000) "
                                 "or the area code and number for a landline (0759-2345678).")
                          % {"value": clean_text(value)})
@@ -746,13 +733,10 @@ def _check_row(context: _Context, row: SheetRow, headers: dict[str, str], proble
 
     id_number, id_birth, id_sex = _check_id_number(check)
     sex = check.choice("sex", "sex")
-    if id_sex and sex and sex != id_sex:
-        check.problem("sex", _("The sex does not agree with the ID number (which says %(sex)s). Check both.")
-                      % {"sex": _sex_label(id_sex)})
     birth_date = check.date("birth_date")
-    if id_birth and birth_date and birth_date != id_birth:
-        check.problem("birth_date", _("The birth date does not agree with the ID number (which says %(date)s). "
-                                      "Check both.") % {"date": f"{id_birth:%Y-%m-%d}"})
+    if id_number:
+        for key, error in check_id_matches(id_number, birth_date=birth_date, sex=sex).items():
+            check.problem(key, " ".join(error.messages))
     birth_date, sex = birth_date or id_birth, sex or id_sex
 
     status = check.choice("status", "status", Child.Status.REGISTERED)
@@ -762,17 +746,18 @@ def _check_row(context: _Context, row: SheetRow, headers: dict[str, str], proble
         check.problem("exit_reason", _("A child who has left the registry needs an exit reason and an exit date."))
     if status == Child.Status.REGISTERED:
         exit_reason, exited_on = "", None
-    age = age_on(birth_date, context.today) if birth_date else None
-    if age is not None and age >= 18 and status == Child.Status.REGISTERED:
-        check.problem("birth_date", _("The child is already 18 and cannot be in the registry. Check the birth "
-                                      "date, or mark the child as left (退出)."))
+        if birth_date:
+            try:
+                validate_registry_age(birth_date, on=context.today)
+            except ValidationError as exc:
+                check.problem("birth_date", " ".join(exc.messages) + _(" A child who has left: write 退出 in 状态."))
 
     residence, address = _check_residence(check)
     hukou, hukou_address = _check_hukou(check)
 
     entered_on = check.date("entered_on")
     recognised_on = check.date("recognised_on") or entered_on or context.today
-    categories = _check_categories(check, age if status == Child.Status.REGISTERED else None)
+    categories = _check_categories(check, birth_date if status == Child.Status.REGISTERED else None)
 
     child = Child(
         name=name, sex=sex or "", birth_date=birth_date, ethnicity=_ethnicity(check.text("ethnicity", 16)),
@@ -895,7 +880,7 @@ def _check_hukou(check: _RowChecker):
     return (division, rest) if division is not None else (None, written)
 
 
-def _check_categories(check: _RowChecker, age: int | None) -> list[str]:
+def _check_categories(check: _RowChecker, birth_date: datetime.date | None) -> list[str]:
     context = check.context
     words = [w for w in _LIST_SPLIT.split(unescape_formula_guard(clean_text(check.raw("categories")))) if w]
     if not words:
@@ -909,11 +894,11 @@ def _check_categories(check: _RowChecker, age: int | None) -> list[str]:
             check.problem("categories", _("“%(value)s” is not a child category. Use: %(accepted)s.")
                           % {"value": word, "accepted": accepted})
             continue
-        category = context.categories[code]
-        if age is not None and age >= category.max_age:
-            check.problem("categories", _("The child is already %(age)s, past the age limit of %(category)s "
-                                          "(under %(limit)s).") % {"age": age, "category": category.name,
-                                                                    "limit": category.max_age})
+        if birth_date is not None:
+            try:
+                validate_category_age(category=context.categories[code], birth_date=birth_date, on=context.today)
+            except ValidationError as exc:
+                check.problem("categories", " ".join(exc.messages))
         if code not in codes:
             codes.append(code)
     return codes
@@ -970,7 +955,7 @@ def plan_import(file, *, by=None) -> ImportPlan:
     except SheetError as exc:
         plan.problems.append(Problem(None, "", str(exc)))
         return plan
-    plan.skipped_rows = sheet.skipped
+    plan.skipped_rows, plan.ignored_headers = sheet.skipped, sheet.ignored
     return plan_sheet(sheet, by=by, plan=plan)
 
 

@@ -148,3 +148,10 @@ def test_missing_required_column_is_named(lead):
 def test_header_without_children_is_reported(lead):
     plan, _created = import_ledger(ledger(), by=lead)
     assert plan.problems and not plan.ok
+
+
+def test_phones_are_normalised_like_the_forms_do(lead):
+    plan, created = import_ledger(ledger(row(1, **{"监护人电话": "(0759)3331234"}),
+                                         row(2, **{"监护人电话": "＋86 138-0013-8000"})), by=lead)
+    assert plan.ok
+    assert sorted(c.guardian_phone for c in created) == ["0759-3331234", "13800138000"]

@@ -178,3 +178,12 @@ def test_export_query_count_does_not_grow_with_children(client_for, lead, django
     with django_assert_num_queries(12):
         rows = read(client.get(reverse("children:export")))
     assert len(rows) == children + 1
+
+
+def test_preview_names_the_columns_it_does_not_import(client_for, worker):
+    client = client_for(worker)
+    rows = [[*HEADERS, "风险等级", "备注"], [*good(1), "高风险", "无"]]
+    response = client.post(reverse("children:import"), {"file": SimpleUploadedFile("台账.xlsx", to_xlsx(rows).getvalue())})
+    response = client.get(response.url)
+    assert response.context["plan"].ignored_headers == ["风险等级", "备注"]
+    assert "风险等级须由社工评估后确认" in response.content.decode()
