@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,8 +25,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 
 from .exporting import ledger_template, may_export_full, write_ledger
+from .filters import filtered_children
 from .importing import MAX_UPLOAD_BYTES, plan_import, save_plan
-from .models import Child
 from .storage import protected_storage
 
 PREVIEW_ROWS = 200
@@ -140,11 +141,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 def export(request):
-    """The registry the user sees, as a ledger; `full=1` for full details (lead and supervisor)."""
+    """The children of the list's current filter and search (what the user sees), as a ledger;
+    `full=1` for full details (lead and supervisor)."""
     full = request.GET.get("full") == "1"
     if full and not may_export_full(request.user):
         raise PermissionDenied
-    children = Child.objects.visible_to(request.user)
+    children, form = filtered_children(request.user, request.GET)
+    if not form.is_valid():
+        messages.error(request, _("The filter has a problem, so nothing was exported. Correct it on the list."))
+        return redirect(reverse("children:list") + "?" + request.GET.urlencode())
     filters = {key: request.GET.getlist(key) if len(request.GET.getlist(key)) > 1 else request.GET[key]
                for key in request.GET if key != "full"}
     file = tempfile.TemporaryFile()

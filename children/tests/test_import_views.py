@@ -142,14 +142,30 @@ def read(response):
 def test_worker_exports_only_visible_children_masked(client_for, worker):
     ChildFactory(name="赤坎儿童", id_number=make_id(BORN, 1))
     ChildFactory(name="雷州儿童", id_number=make_id(BORN, 2), residence_id="440882100201")
-    response = client_for(worker).get(reverse("children:export"), {"county": "440802"})
+    response = client_for(worker).get(reverse("children:export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = read(response)
     assert [r[1] for r in rows[1:]] == ["赤坎儿童"]
     assert rows[1][4] == "4408**********" + make_id(BORN, 1)[-4:]
     entry = AuditEntry.objects.get(action="children.export")
-    assert entry.user == worker and entry.detail["children"] == 1 and entry.detail["filters"] == {"county": "440802"}
+    assert entry.user == worker and entry.detail["children"] == 1 and entry.detail["filters"] == {}
+
+
+def test_export_follows_the_lists_filter_and_search(client_for, lead):
+    ChildFactory(name="张小明", id_number=make_id(BORN, 1))
+    ChildFactory(name="李小红", id_number=make_id(BORN, 2))
+    ChildFactory(name="张大明", id_number=make_id(BORN, 3), residence_id="440882100201")
+    response = client_for(lead).get(reverse("children:export"), {"q": "zxm", "place_county": "440802"})
+    assert [r[1] for r in read(response)[1:]] == ["张小明"]
+    assert AuditEntry.objects.get(action="children.export").detail["filters"] == {"q": "zxm",
+                                                                                   "place_county": "440802"}
+
+
+def test_export_with_a_bad_filter_sends_back_to_the_list(client_for, lead):
+    response = client_for(lead).get(reverse("children:export"), {"age_min": "12", "age_max": "3"})
+    assert response.status_code == 302 and response.url.startswith(reverse("children:list"))
+    assert not AuditEntry.objects.filter(action="children.export").exists()
 
 
 def test_full_export_is_403_for_a_worker_and_allowed_to_the_lead(client_for, worker, lead):
