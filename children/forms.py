@@ -58,7 +58,7 @@ class ChildForm(KeepHiddenIdNumberMixin, PhoneFieldsMixin, forms.ModelForm):
 
     SECTIONS = [
         (_("Identity"), ["name", "sex", "birth_date", "ethnicity", "id_number", "hukou_type", "hukou",
-                         "hukou_address", "residence", "address"]),
+                         "hukou_address", "residence", "address", "photo"]),
         (_("Guardianship and care"), ["guardian_name", "guardian_relation", "guardian_phone", "caregiver_name",
                                       "caregiver_relation", "caregiver_age", "caregiver_health", "caregiver_phone",
                                       "caregiver_disqualifications", "school_told_in_writing",
@@ -75,7 +75,7 @@ class ChildForm(KeepHiddenIdNumberMixin, PhoneFieldsMixin, forms.ModelForm):
     class Meta:
         model = Child
         fields = ["name", "sex", "birth_date", "ethnicity", "id_number", "hukou_type", "hukou", "hukou_address",
-                  "residence", "address", "guardian_name", "guardian_relation", "guardian_phone", "caregiver_name",
+                  "residence", "address", "photo", "guardian_name", "guardian_relation", "guardian_phone", "caregiver_name",
                   "caregiver_relation", "caregiver_age", "caregiver_health", "caregiver_phone",
                   "caregiver_disqualifications", "school_told_in_writing", "village_told_in_writing", "lives_alone",
                   "school_stage", "school_name", "grade", "boarding", "head_teacher", "head_teacher_phone", "health",
@@ -134,6 +134,9 @@ class ChildForm(KeepHiddenIdNumberMixin, PhoneFieldsMixin, forms.ModelForm):
                 if not cleaned.get(name):
                     self.add_error(name, _("With guardian consent as the legal basis, record the consent date, "
                                            "form version and how it was given."))
+        photo = cleaned.get("photo")
+        if photo and getattr(photo, "size", 0) > 5 * 1024 * 1024:
+            self.add_error("photo", _("The photo is larger than 5 MB; take it at a lower resolution."))
         if cleaned.get("disability_type") and not cleaned.get("disability_grade"):
             self.add_error("disability_grade", _("Give the disability grade (1–4) from the certificate."))
         return cleaned

@@ -1,4 +1,6 @@
 import datetime
+import os
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -72,7 +74,8 @@ def evidence_upload_to(instance, filename):
 
 
 def photo_upload_to(instance, filename):
-    return f"children/{instance.pk or 'new'}/photo/{filename}"
+    # A random name: the file name a phone gives often carries the child's name or a date.
+    return f"children/photos/{uuid.uuid4().hex}{os.path.splitext(filename)[1].lower()[:8]}"
 
 
 # ---------------------------------------------------------------- reference data
@@ -542,8 +545,7 @@ class Child(models.Model):
         pending = {BenefitEnrolment.Status.ENTITLED, BenefitEnrolment.Status.APPLIED}
         missing = [b for b in self.suggested_benefits(day)
                    if receiving.get(b.pk) in (None, BenefitEnrolment.Status.STOPPED)]
-        missing += [e.benefit for e in self.benefit_enrolments.select_related("benefit")
-                    if e.status in pending]
+        missing += [e.benefit for e in self.benefit_enrolments.all() if e.status in pending]
         return list({b.pk: b for b in missing}.values())
 
     # -- permissions

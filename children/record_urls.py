@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.child_detail, name="detail"),
     path("<int:pk>/edit/", views.child_edit, name="edit"),
     path("<int:pk>/pdf/", views.child_pdf, name="pdf"),
+    path("<int:pk>/photo/", views.child_photo, name="photo"),
     path("<int:pk>/reveal-id/", views.child_reveal_id, name="reveal_id"),
     path("<int:pk>/exit/", views.child_exit, name="exit"),
     path("<int:pk>/readmit/", views.child_readmit, name="readmit"),

@@ -13,13 +13,7 @@ from accounts.services import audit
 from . import pdf
 from .forms import CategoryForm, ChildForm, EnrolmentForm, ExitForm, HouseholdFormSet, ParentFormSet
 from .models import BenefitEnrolment, Child, ChildCategory, Parent
-from .services import create_child, profile_context, record_view, reveal_id_number
-
-
-@login_required
-def child_list(request):
-    children = Child.objects.visible_to(request.user).select_related("residence", "social_worker")[:200]
-    return render(request, "children/list.html", {"children": children})
+from .services import PROFILE_PREFETCH, PROFILE_SELECT, create_child, profile_context, record_view, reveal_id_number
 
 
 def _child_for_change(request, pk) -> Child:
@@ -32,9 +26,7 @@ def _child_for_change(request, pk) -> Child:
 @login_required
 def child_detail(request, pk):
     child = get_object_or_404(
-        Child.objects.visible_to(request.user).select_related(
-            "residence", "hukou", "social_worker", "child_director", "child_supervisor", "village_contact",
-            "created_by"),
+        Child.objects.visible_to(request.user).select_related(*PROFILE_SELECT).prefetch_related(*PROFILE_PREFETCH),
         pk=pk)
     record_view(child=child, by=request.user, request=request)
     return render(request, "children/detail.html", profile_context(child, request.user))
@@ -42,8 +34,9 @@ def child_detail(request, pk):
 
 @login_required
 def child_pdf(request, pk):
-    child = get_object_or_404(Child.objects.visible_to(request.user).select_related(
-        "residence", "hukou", "social_worker", "child_director", "child_supervisor", "village_contact"), pk=pk)
+    child = get_object_or_404(
+        Child.objects.visible_to(request.user).select_related(*PROFILE_SELECT).prefetch_related(*PROFILE_PREFETCH),
+        pk=pk)
     record_view(child=child, by=request.user, request=request, what="pdf")
     response = HttpResponse(pdf.render_child_pdf(child, request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="child-{child.pk}.pdf"'
@@ -70,7 +63,7 @@ def _save_child_form(request, child, template):
     is_new = child is None
     instance = child or Child()
     if request.method == "POST":
-        form = ChildForm(request.POST, instance=instance, user=request.user)
+        form = ChildForm(request.POST, request.FILES, instance=instance, user=request.user)
         parents = ParentFormSet(request.POST, instance=instance, prefix="parents", initial=_missing_parents(instance))
         household = HouseholdFormSet(request.POST, instance=instance, prefix="household")
         if form.is_valid() & parents.is_valid() & household.is_valid():
@@ -187,6 +180,17 @@ def category_evidence(request, pk, link_pk):
     response = FileResponse(link.evidence.open("rb"), as_attachment=True,
                             filename=link.evidence.name.rsplit("/", 1)[-1])
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def child_photo(request, pk):
+    """The photo lives outside MEDIA_ROOT: served only to those who see the child."""
+    child = get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
+    if not child.photo:
+        raise Http404
+    response = FileResponse(child.photo.open("rb"))
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

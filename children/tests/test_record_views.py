@@ -314,3 +314,59 @@ def test_parent_contact_warnings_on_profile(worker, client_for):
     parent = ParentFactory(contact_frequency=Parent.ContactFrequency.MONTHLY, last_met_on=datetime.date(2024, 1, 1))
     content = client_for(worker).get(parent.child.get_absolute_url()).content.decode()
     assert parent.name in content
+
+
+def test_profile_query_count_does_not_grow_with_related_rows(worker, client_for, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from children.models import Benefit, Category
+    from children.tests.factories import BenefitEnrolmentFactory, HouseholdMemberFactory
+
+    def fill(child, n):
+        for i, kind in enumerate(["father", "mother"][:n]):
+            ParentFactory(child=child, kind=kind, phone=f"1390000000{i}")
+        for i in range(n):
+            HouseholdMemberFactory(child=child)
+        for category in Category.objects.exclude(code="left_behind")[:n]:
+            ChildCategoryFactory(child=child, category=category)
+        for benefit in Benefit.objects.all()[:n]:
+            BenefitEnrolmentFactory(child=child, benefit=benefit)
+
+    small, large = ChildFactory(), ChildFactory()
+    fill(small, 1)
+    fill(large, 2)
+    client = client_for(worker)
+    client.get(small.get_absolute_url())
+    with CaptureQueriesContext(connection) as first:
+        client.get(small.get_absolute_url())
+    # The page's queries: session, user, the user's areas, the child with its places and people,
+    # then one each for parents, household, tags + categories, enrolments + benefits + checker,
+    # the benefits the tags suggest (+ their categories), the audit entry (savepoint, last, insert),
+    # the timeline providers of the other apps, one history query per model (+ category and
+    # benefit names), the place names, unread notifications. None is per row.
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(large.get_absolute_url())
+
+
+@time_machine.travel(TODAY)
+def test_photo_is_stored_privately_and_served_only_to_those_who_see_the_child(worker, other_worker, client_for,
+                                                                            protected_media):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
+    photo = SimpleUploadedFile("张小明-2026.png", buffer.getvalue(), content_type="image/png")
+    response = client_for(worker).post(reverse("children:create"), {**form_data(), "photo": photo})
+    assert response.status_code == 302
+    child = Child.objects.get()
+    assert "张小明" not in child.photo.name and str(protected_media) in child.photo.path
+    url = reverse("children:photo", args=[child.pk])
+    assert url in client_for(worker).get(child.get_absolute_url()).content.decode()
+    response = client_for(worker).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == buffer.getvalue()
+    client_for(worker).logout()
+    assert client_for(other_worker).get(url).status_code == 404
