@@ -13,12 +13,11 @@ from children.models import Child
 from divisions.models import Division
 
 from .models import (
-    ALERT_AFTER,
-    POLICE_FEEDBACK_DAYS,
     Case,
     Incident,
     IncidentMeasure,
     IncidentNotice,
+    IncidentPolicy,
     Need,
     Recipient,
     route,
@@ -161,12 +160,13 @@ def check_deadlines(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Alert on required recipients still untold after the policy time, and remind about missing police
     feedback. Each alert and reminder goes out once, however often this runs."""
     now = now or timezone.now()
+    policy = IncidentPolicy.current()
     supervisors = list(_supervisors())
     late = 0
-    for recipient, allowed in ALERT_AFTER.items():
+    for recipient in Recipient.values:
         overdue = (IncidentNotice.objects
                    .filter(recipient=recipient, need=Need.REQUIRED, notified_at__isnull=True, alerted_at__isnull=True,
-                           incident__reported_at__lt=now - allowed)
+                           incident__reported_at__lt=now - policy.alert_after(recipient))
                    .select_related("incident__child", "incident__reported_by"))
         for notice in overdue:
             incident = notice.incident
@@ -179,14 +179,14 @@ def check_deadlines(*, now: datetime.datetime | None = None) -> dict[str, int]:
             late += 1
     reminders = 0
     missing_feedback = (IncidentNotice.objects
-                        .filter(recipient=Recipient.POLICE, notified_at__lt=now - datetime.timedelta(
-                            days=POLICE_FEEDBACK_DAYS), feedback_at__isnull=True, feedback_reminded_at__isnull=True)
+                        .filter(recipient=Recipient.POLICE, notified_at__lt=now - policy.police_feedback,
+                                feedback_at__isnull=True, feedback_reminded_at__isnull=True)
                         .select_related("incident__child", "incident__reported_by"))
     for notice in missing_feedback:
         incident = notice.incident
         notify(recipients=[incident.reported_by, *supervisors],
                title=_("Police feedback is %(days)s days late: %(incident)s") % {
-                   "days": POLICE_FEEDBACK_DAYS, "incident": incident},
+                   "days": policy.police_feedback_days, "incident": incident},
                body=_("Ask the police for their feedback (receipt %(receipt)s) and record it.") % {
                    "receipt": notice.receipt_number or "—"},
                url=incident.get_absolute_url(), level="warning", key=f"incident:{incident.pk}:police-feedback")

@@ -21,7 +21,7 @@ from divisions.models import Division
 
 from . import incident_services as services
 from .incident_forms import FeedbackForm, IncidentForm, LinkChildForm, MeasureForm, NoticeForm
-from .models import Incident, Need, Recipient
+from .models import Incident, IncidentPolicy, Need, Recipient
 
 
 def _visible(request):
@@ -105,16 +105,19 @@ def _render_detail(request, incident: Incident, *, bound: dict | None = None, st
     order = {r.value: i for i, r in enumerate(Recipient)}
     notices.sort(key=lambda n: order[n.recipient])
     can_change = incident.can_change(user)
+    policy = IncidentPolicy.current()
     rows = []
     for notice in notices:
         form = bound.get(notice.recipient)
         if form is None and can_change and not notice.notified_at:
             form = NoticeForm(prefix=notice.recipient)
-        rows.append({"notice": notice, "form": form, "overdue": notice.is_overdue(),
-                     "feedback_overdue": notice.feedback_overdue()})
+        rows.append({"notice": notice, "form": form, "overdue": notice.is_overdue(policy),
+                     "alert_due_at": notice.alert_due_at(policy)})
     police = next((n for n in notices if n.recipient == Recipient.POLICE), None)
+    police_feedback = police and {"due_at": police.feedback_due_at(policy), "overdue": police.feedback_overdue(policy),
+                                  "days": policy.police_feedback_days}
     context = {
-        "incident": incident, "rows": rows, "police": police, "show_identity": show_identity,
+        "incident": incident, "rows": rows, "police": police, "police_feedback": police_feedback, "show_identity": show_identity,
         "county": Division.objects.filter(code=incident.county_code).first(),
         "can_change": can_change, "measures": incident.measures.select_related("recorded_by"),
         "feedback_form": bound.get("feedback") or FeedbackForm(prefix="feedback"),

@@ -121,3 +121,64 @@ def test_the_beat_schedule_runs_the_check():
     entry = settings.CELERY_BEAT_SCHEDULE["incident-deadlines"]
     assert entry["task"] == "cases.incident_tasks.check_incident_deadlines"
     assert entry["task"] in app.tasks
+
+
+def test_the_lead_shortens_the_police_deadline_in_the_admin(client_for, incident, lead, worker):
+    from django.urls import reverse
+
+    from cases.models import IncidentPolicy
+
+    url = reverse("admin:cases_incidentpolicy_change", args=[IncidentPolicy.current().pk])
+    response = client_for(lead).post(url, {"police_alert_minutes": 30, "other_alert_hours": 12,
+                                           "police_feedback_days": 3})
+    assert response.status_code == 302
+    policy = IncidentPolicy.current()
+    assert (policy.police_alert_minutes, policy.updated_by) == (30, lead)
+    assert policy.history.count() == 2  # created, then changed: the old value is kept
+    run_at(at(minutes=29))
+    assert not alerts(worker, ":late:police")
+    run_at(at(minutes=31))
+    assert len(alerts(worker, ":late:police")) == 1
+
+
+@pytest.mark.parametrize("persona, view, change", [
+    ("lead", 200, True), ("supervisor", 200, False), ("worker", 302, False)])
+def test_who_reads_and_changes_the_deadlines(request, client_for, persona, view, change):
+    from django.urls import reverse
+
+    from cases.models import IncidentPolicy
+
+    user = request.getfixturevalue(persona)
+    client = client_for(user)
+    url = reverse("admin:cases_incidentpolicy_change", args=[IncidentPolicy.current().pk])
+    assert client.get(url).status_code == view
+    client.post(url, {"police_alert_minutes": 5, "other_alert_hours": 12, "police_feedback_days": 3})
+    assert (IncidentPolicy.current().police_alert_minutes == 5) is change
+
+
+def test_a_deadline_of_zero_is_refused(client_for, lead):
+    from django.urls import reverse
+
+    from cases.models import IncidentPolicy
+
+    url = reverse("admin:cases_incidentpolicy_change", args=[IncidentPolicy.current().pk])
+    response = client_for(lead).post(url, {"police_alert_minutes": 0, "other_alert_hours": 12,
+                                           "police_feedback_days": 3})
+    assert response.status_code == 200 and IncidentPolicy.current().police_alert_minutes == 60
+    assert "确保该值大于或等于1" in response.content.decode()
+
+
+def test_report_page_marks_late_recipients_and_late_feedback(client_for, incident, worker):
+    def page_at(moment):
+        with time_machine.travel(moment, tick=False):
+            # Signed in afresh each time: hours of travel would otherwise end the session as idle.
+            return client_for(worker).get(incident.get_absolute_url()).content.decode()
+
+    assert "已逾期" not in page_at(at(minutes=30))
+    page = page_at(at(hours=2))
+    police_row = page[page.index('id="recipient-police"'):page.index('id="recipient-civil_affairs"')]
+    assert "已逾期：应于 2026-11-30 10:00 前报告" in police_row
+    log_at(incident, "police", at(hours=2), worker)
+    page = page_at(at(days=3, hours=3))
+    assert 'class="mb-3 alert alert-danger" id="police-feedback"' in page
+    assert "应于 2026-12-03 11:00 前反馈（报告后3天内）" in page
