@@ -91,7 +91,8 @@ def case_entries(case: Case, user) -> list[Entry]:
         if f.done_on:
             entries.append(Entry(f.recorded_at or _at(f.done_on), f.done_by, _("Follow-up"), str(f), [
                 (_("done on"), f"{f.done_on:%Y-%m-%d}"), (_("method"), f.get_method_display()),
-                (_("child's situation"), f.situation)]))
+                (_("child's situation"), f.situation),
+                (_("the case should be reopened"), _("Yes") if f.needs_reopening else "")]))
     for s in SupervisionNote.objects.filter(case=case).select_related("created_by"):
         entries.append(Entry(s.created_at, s.created_by, _("Supervision note"), f"{s.supervised_on:%Y-%m-%d}",
                              [("", s.text)]))

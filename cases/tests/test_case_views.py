@@ -386,3 +386,36 @@ def test_reference_lists_are_loaded():
 def test_plan_due_date_shows_as_overdue(client_for, worker, case):
     Case.objects.filter(pk=case.pk).update(plan_due_on=datetime.date(2020, 1, 1))
     assert "服务计划应于" in client_for(worker).get(url("detail", case)).content.decode()
+
+
+def test_case_page_query_count_does_not_grow_with_records(client_for, worker, supervisor, case, resources):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case_through(case, worker, supervisor, S.INTERVENTION)
+    client = client_for(worker)
+    counts = []
+    for records in (1, 5):
+        for _ in range(records):
+            services.record_service(case=case, by=worker, record=ServiceRecord(
+                service_type=service_type(), duration_minutes=30, participants=["child"], content="c", result="r"))
+            services.add_note(case=case, by=worker, text="记录")
+            services.refer(case=case, by=worker, resource=resources[0], need="咨询")
+        client.get(url("detail", case))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url("detail", case)).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_follow_up_suggesting_reopening_tells_the_supervisor(client_for, worker, supervisor, case):
+    from accounts.models import Notification
+
+    case_through(case, worker, supervisor, S.CLOSED)
+    follow_up = case.follow_ups.get(months_after=1)
+    client_for(worker).post(reverse("cases:follow_up", args=[follow_up.pk]), {
+        "done_on": "2027-01-05", "method": "home", "situation": "父亲再次外出，孩子独自在家",
+        "needs_reopening": "on"})
+    assert Notification.objects.filter(recipient=supervisor, key=f"case-followup:{follow_up.pk}:reopen").exists()
+    body = client_for(worker).get(url("detail", case)).content.decode()
+    assert "重新开案" in body
