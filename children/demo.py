@@ -106,4 +106,7 @@ def seed() -> str:
                             "birth_year": today.year - grandmother_age}],
                 categories=tags, enrolments=enrolments)
             made += 1
-    return f"{made} children added, {Child.objects.count()} in all"
+    from .risk_demo import seed as seed_risk_assessments
+
+    assessments = seed_risk_assessments()
+    return f"{made} children added, {Child.objects.count()} in all; {assessments}"

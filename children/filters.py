@@ -120,7 +120,8 @@ def apply_filters(children: QuerySet, data: dict, *, skip: str = "", today: date
     if (high := data.get("age_max")) is not None:
         children = children.filter(birth_date__gt=birthday_years_ago(today, high + 1))
     if data.get("benefit_gap"):
-        children = children.filter(benefit_gap_q(today))
+        # benefit_gap_q reads the benefit table: build it once per request, not once per facet.
+        children = children.filter(data.get("benefit_gap_q") or benefit_gap_q(today))
     if skip != "reassess" and (reassess := data.get("reassess")):
         children = children.alias(reassess_due=reassessment_due_expression())
         if reassess == "due":
@@ -172,7 +173,9 @@ def facet_counts(user, form: ChildFilterForm) -> dict[str, dict[str, int]]:
     with every other filter applied. One query per facet, whatever the number of children."""
     if not form.is_valid():
         return {}
-    base, data = Child.objects.visible_to(user), form.cleaned_data
+    base, data = Child.objects.visible_to(user), dict(form.cleaned_data)
+    if data.get("benefit_gap"):
+        data["benefit_gap_q"] = benefit_gap_q(timezone.localdate())
     counts = {}
     for facet, field in (("risk", "risk_level"), ("status", "status"), ("stage", "school_stage")):
         rows = apply_filters(base, data, skip=facet).order_by().values(field).annotate(n=Count("pk"))
