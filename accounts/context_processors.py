@@ -13,7 +13,8 @@ NAVIGATION = [
     (_("Cases"), "cases:list", (Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR)),
     (_("Discovery reports"), "cases:incident_list", (Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR,
                                                      Role.BUREAU, Role.COUNTY_BUREAU)),
-    (_("Activities"), "activities:list", (Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU)),
+    (_("Activities"), "activities:list", (Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU,
+                                          Role.COUNTY_BUREAU)),
     (_("Reports"), "reports:index", (Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU, Role.COUNTY_BUREAU)),
     (_("Team"), "accounts:team", (Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU, Role.ADMIN)),
 ]

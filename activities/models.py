@@ -45,10 +45,6 @@ class ContractYear(models.Model):
         return reverse("activities:targets") + f"?year={self.pk}"
 
     @property
-    def starts_on(self):
-        return self.signed_on
-
-    @property
     def ends_on(self):
         from .targets import contract_year_end
 
@@ -248,11 +244,6 @@ class Activity(models.Model):
         if user.role in (Role.PROJECT_LEAD, Role.SUPERVISOR):
             return True
         return user.role == Role.SOCIAL_WORKER and user.pk in (self.organiser_id, self.created_by_id)
-
-    @property
-    def participants_total(self) -> int:
-        return (self.registered_children.count() + self.other_children_count + self.parents_count
-                + self.others_count)
 
 
 class TrainingAttendee(models.Model):

@@ -137,10 +137,6 @@ class Tracker:
             return "danger"
         return "warning" if self.attention else "success"
 
-    @property
-    def met_count(self) -> int:
-        return sum(r.state in (State.MET, State.ON_TRACK) for r in self.results)
-
 
 def evaluate(year, *, today: datetime.date | None = None) -> Tracker:
     """Judge every target of `year` on `today` (Shanghai). A fixed number of queries, whatever the data."""

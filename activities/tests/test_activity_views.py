@@ -252,3 +252,8 @@ def test_worker_home_lists_their_past_planned_activities_to_record(client_for, w
     assert cards["待记录的活动"].value == 1
     listed = client_for(worker).get(cards["待记录的活动"].url).context["page"]
     assert [a.organiser for a in listed] == [worker, worker]
+
+
+def test_county_bureau_finds_activities_in_its_navigation(client_for, county_bureau):
+    nav = client_for(county_bureau).get(reverse("home")).context["nav_items"]
+    assert reverse("activities:list") in [item["url"] for item in nav]
