@@ -48,7 +48,7 @@ def test_worker_list_has_overdue_today_this_week_and_later(client_for, worker):
     assert section_children(response, "this_week") == [this_week]
     assert section_children(response, "later") == [later]
     page = response.content.decode()
-    assert "逾期14天" in page
+    assert "逾期14天" in page and "应访 4月17日" in page and "上次探访 3月18日" in page
 
 
 def test_overdue_section_alone(client_for, worker):
