@@ -486,6 +486,10 @@ LEDGER_COLUMNS = [
     Column("birth_date", ("出生日期", "出生年月日", "出生年月", "生日"), note="可不填，按身份证号"),
     Column("hukou_type", ("户口性质", "户籍性质", "户口类型"), note="农村/城镇/无户籍"),
     Column("hukou", ("户籍地", "户籍所在地", "户籍地址", "户口所在地"), note="如：雷州市附城镇北门村"),
+    # 户籍地 as a group over 县/镇/村 columns (two header rows)
+    Column("hukou_county", ("户籍地县（市、区）", "户籍地县区", "户籍所在地县（市、区）", "户籍所在地县区")),
+    Column("hukou_town", ("户籍地镇（街道）", "户籍地镇街", "户籍所在地镇（街道）", "户籍所在地镇街")),
+    Column("hukou_village", ("户籍地村（居）", "户籍地村居", "户籍所在地村（居）", "户籍所在地村居")),
     Column("county", ("县（市、区）", "县区", "县(市区)", "区县", "县市区", "所属县区", "现居住地县(市、区)", "现居住地县区"),
            note="现居住地"),
     Column("town", ("镇（街道）", "镇街", "乡镇(街道)", "乡镇", "镇(街)", "镇街道", "所属镇街", "现居住地镇(街道)",
@@ -870,6 +874,12 @@ def _level_column(cells: dict[str, str], value: str) -> str:
 
 
 def _check_hukou(check: _RowChecker):
+    cells = {k: compact(check.raw(f"hukou_{k}")) for k in ("county", "town", "village")}
+    if any(cells.values()):
+        try:
+            return check.context.matcher.match(**cells), ""
+        except (DivisionNotFound, DivisionAmbiguous):
+            return None, "".join(cells.values())  # kept as text, like a place outside 湛江
     written = clean_text(check.raw("hukou"))
     if not written:
         return None, ""
