@@ -12,7 +12,7 @@ from accounts.services import approve, latest_approval
 from children.models import Child
 from divisions.models import Division
 
-from . import services
+from . import incident_demo, services
 from .models import (
     CLOSURE_APPROVAL,
     PLAN_APPROVAL,
@@ -107,4 +107,5 @@ def seed() -> str:
                                   reason="父母外出务工，祖母年迈，孩子常独自在家",
                                   opened_on=timezone.localdate() - datetime.timedelta(days=40))
         _walk(case, stage, worker, supervisor)
+    incident_demo.seed()  # discovery reports, after the cases so that the case demo still finds none
     return f"{count} resources, {len(children)} cases"
