@@ -62,3 +62,6 @@ def test_worker_finds_a_child_by_initials_and_confirms_a_proposed_level(live_ser
     assert assessment.confirmed_level == assessment.proposed_level == "medium_high"
     assert assessment.triggers == ["caregiver_unfit"] and assessment.total_score == 7
     page.screenshot(path=str(SHOTS / "risk-detail-375.png"), full_page=True)
+    page.goto(f"{live_server.url}/children/{child.pk}/risk/")
+    assert page.locator("#assessments a.list-group-item").count() == 1
+    page.screenshot(path=str(SHOTS / "risk-history-375.png"), full_page=True)
