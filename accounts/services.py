@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,10 +51,18 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
+AUDIT_CHAIN_LOCK = 0x746F6E67  # "tong": the advisory lock that serialises writers of the chain
+
+
 @transaction.atomic
 def audit(*, user: User | None, action: str, target=None, request=None, **detail) -> AuditEntry:
     """Append one entry to the hash-chained audit log."""
-    last = AuditEntry.objects.select_for_update().order_by("-id").only("digest").first()
+    if connection.vendor == "postgresql":
+        # Row locks cannot stop two writers reading the same last entry and forking the chain;
+        # a transaction-scoped advisory lock can. (SQLite already serialises writers.)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+    last = AuditEntry.objects.order_by("-id").only("digest").first()
     entry = AuditEntry(
         user=user if user is not None and user.is_authenticated else None,
         username=getattr(user, "username", "") or "",
