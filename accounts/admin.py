@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Approval, AuditEntry, Notification, StaffProfile, User
+from .models import Approval, AuditEntry, StaffProfile, User
 
 
 class StaffProfileInline(admin.StackedInline):
@@ -23,10 +23,27 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Approval)
 class ApprovalAdmin(admin.ModelAdmin):
-    list_display = ["kind", "target", "status", "requested_by", "requested_at", "decided_by", "decided_at"]
+    """The approval history across the project, read-only. Decisions are taken on the records'
+    own admin pages (cases) or views (articles). The target is named by type and id, not its
+    text, which could name a child to someone who may not see children."""
+
+    list_display = ["kind", "content_type", "object_id", "status", "requested_by", "requested_at", "decided_by",
+                    "decided_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["requested_by", "decided_by", "content_type"]
     readonly_fields = [f.name for f in Approval._meta.fields]
+
+    def _may_view(self, request) -> bool:
+        return request.user.is_active and request.user.role in ("supervisor", "project_lead")
+
+    def has_module_permission(self, request):
+        return self._may_view(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_view(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_add_permission(self, request):
         return False
@@ -53,12 +70,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.role in ("admin", "supervisor", "project_lead")
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "recipient", "created_at", "read_at"]
-    list_select_related = ["recipient"]
 
 
 class ScopedModelAdmin(admin.ModelAdmin):

@@ -1,0 +1,63 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts import services
+from accounts.models import StaffProfile
+from conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def approval(worker):
+    target = StaffProfile.objects.create(user=worker, position="project_worker", education="bachelor")
+    return services.request_approval(obj=target, kind="plan", by=worker, approver_role="supervisor")
+
+
+def test_supervisor_reads_the_approval_history(client_for, supervisor, approval):
+    client = client_for(supervisor)
+    response = client.get(reverse("admin:accounts_approval_changelist"))
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [approval]
+
+
+def test_system_administrator_cannot_browse_approvals(client_for, sysadmin, approval):
+    client = client_for(sysadmin)
+    assert client.get(reverse("admin:accounts_approval_changelist")).status_code == 403
+
+
+def test_approvals_cannot_be_changed_in_the_admin(client_for, supervisor, approval):
+    client = client_for(supervisor)
+    url = reverse("admin:accounts_approval_change", args=[approval.pk])
+    client.post(url, {"status": "approved"})
+    approval.refresh_from_db()
+    assert approval.status == "pending"
+
+
+def test_notifications_are_not_browsable_in_the_admin(client_for, sysadmin):
+    client = client_for(sysadmin)
+    response = client.get("/admin/accounts/notification/")
+    assert response.status_code == 404
+
+
+def test_approval_history_query_count_does_not_grow(client_for, supervisor, worker):
+    def add_requests(numbers):
+        for i in numbers:
+            target = StaffProfile.objects.create(user=make_user(f"w{i}", "social_worker"),
+                                                 position="project_worker", education="bachelor")
+            services.request_approval(obj=target, kind="plan", by=worker, approver_role="supervisor")
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("admin:accounts_approval_changelist")).status_code == 200
+        return len(captured.captured_queries)
+
+    client = client_for(supervisor)
+    add_requests(range(2))
+    client.get(reverse("admin:accounts_approval_changelist"))  # session stamp written now
+    few = count_queries()
+    add_requests(range(2, 9))
+    # Users, content types and approvals are joined in one query whatever the number of rows.
+    assert count_queries() == few
