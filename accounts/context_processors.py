@@ -25,12 +25,15 @@ def navigation(request):
     context = {"site_title": settings.SITE_TITLE}
     if user is None or not user.is_authenticated:
         return context
-    items = []
-    for label, name, roles in NAVIGATION:
-        if roles and user.role not in roles:
-            continue
-        items.append({"label": label, "url": reverse(name), "active": request.path == reverse(name)
-                      or (name != "home" and request.path.startswith(reverse(name)))})
+    items = [{"label": label, "url": reverse(name)} for label, name, roles in NAVIGATION
+             if not roles or user.role in roles]
+    # The active item is the one whose address is the longest prefix of this page's, so that
+    # /cases/incidents/ lights 发现报告 and not 个案 (/cases/).
+    matches = [item for item in items if request.path == item["url"]
+               or (item["url"] != "/" and request.path.startswith(item["url"]))]
+    active = max(matches, key=lambda item: len(item["url"]), default=None)
+    for item in items:
+        item["active"] = item is active
     context["nav_items"] = items
     context["unread_count"] = user.notifications.filter(read_at__isnull=True).count()
     context["show_admin_link"] = user.is_staff

@@ -60,6 +60,17 @@ def test_home_navigation_follows_role(client, worker, bureau):
     assert "团队" in labels and "个案" not in labels
 
 
+def test_navigation_lights_the_most_specific_item(client, worker):
+    client.force_login(worker)
+
+    def active(path):
+        return [str(i["label"]) for i in client.get(path).context["nav_items"] if i["active"]]
+
+    assert active(reverse("cases:incident_list")) == ["发现报告"]
+    assert active(reverse("cases:list")) == ["个案"]
+    assert active(reverse("home")) == ["工作台"]
+
+
 def test_anonymous_home_redirects_to_login(client):
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
