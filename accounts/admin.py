@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from .models import Approval, AuditEntry, StaffProfile, User
@@ -102,3 +103,34 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PolicyAdminMixin:
+    """Admin of a one-row policy (`Model.current()`): the project lead edits it, the supervisor
+    reads it, nobody adds or deletes one; the list goes straight to the row."""
+
+    def _role_in(self, request, roles) -> bool:
+        return request.user.is_active and request.user.is_staff and request.user.role in roles
+
+    def has_module_permission(self, request):
+        return self._role_in(request, ("project_lead", "supervisor"))
+
+    def has_view_permission(self, request, obj=None):
+        return self._role_in(request, ("project_lead", "supervisor"))
+
+    def has_change_permission(self, request, obj=None):
+        return self._role_in(request, ("project_lead",))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", self.model.current().pk)
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

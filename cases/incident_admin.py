@@ -1,10 +1,8 @@
 # Admin of discovery reports (发现报告) for the supervisor and the project lead.
 from django.contrib import admin
-from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import ScopedModelAdmin
-from accounts.models import Role
+from accounts.admin import PolicyAdminMixin, ScopedModelAdmin
 from accounts.services import audit
 
 from .models import Incident, IncidentMeasure, IncidentNotice, IncidentPolicy
@@ -64,33 +62,9 @@ class IncidentAdmin(ScopedModelAdmin):
 
 
 @admin.register(IncidentPolicy)
-class IncidentPolicyAdmin(SimpleHistoryAdmin):
+class IncidentPolicyAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
     """The lead changes the deadlines; the supervisor reads them; every change is kept in the history."""
 
     fields = ["police_alert_minutes", "other_alert_hours", "police_feedback_days", "updated_at", "updated_by"]
     readonly_fields = ["updated_at", "updated_by"]
 
-    def _role_in(self, request, roles) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.role in roles
-
-    def has_module_permission(self, request):
-        return self._role_in(request, (Role.PROJECT_LEAD, Role.SUPERVISOR))
-
-    def has_view_permission(self, request, obj=None):
-        return self._role_in(request, (Role.PROJECT_LEAD, Role.SUPERVISOR))
-
-    def has_change_permission(self, request, obj=None):
-        return self._role_in(request, (Role.PROJECT_LEAD,))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        return redirect("admin:cases_incidentpolicy_change", IncidentPolicy.current().pk)
-
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)

@@ -4,12 +4,11 @@ the shared approval mechanism, and the project lead edits the risk policy. Impor
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.admin import ScopedModelAdmin
+from accounts.admin import PolicyAdminMixin, ScopedModelAdmin
 from accounts.models import Role
 from accounts.services import approve, pending_approval, return_for_revision
 
@@ -169,7 +168,7 @@ RiskPolicyForm = type("RiskPolicyForm", (_RiskPolicyFormBase,), {
 
 
 @admin.register(RiskPolicy)
-class RiskPolicyAdmin(admin.ModelAdmin):
+class RiskPolicyAdmin(PolicyAdminMixin, admin.ModelAdmin):
     form = RiskPolicyForm
     readonly_fields = ["updated_at", "updated_by"]
 
@@ -185,27 +184,3 @@ class RiskPolicyAdmin(admin.ModelAdmin):
             (None, {"fields": ["updated_at", "updated_by"]}),
         ]
 
-    def _role_in(self, request, roles) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.role in roles
-
-    def has_module_permission(self, request):
-        return self._role_in(request, (Role.PROJECT_LEAD, Role.SUPERVISOR))
-
-    def has_view_permission(self, request, obj=None):
-        return self._role_in(request, (Role.PROJECT_LEAD, Role.SUPERVISOR))
-
-    def has_change_permission(self, request, obj=None):
-        return self._role_in(request, (Role.PROJECT_LEAD,))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        return redirect("admin:children_riskpolicy_change", RiskPolicy.current().pk)
-
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
