@@ -73,18 +73,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.role in ("admin", "supervisor", "project_lead")
 
 
-class ScopedModelAdmin(admin.ModelAdmin):
-    """Base for admins of child-related data: the same scoping queryset as the views, access by role.
-
-    `get_queryset` goes through the model's `visible_to(user)`; nothing is ever deleted here.
-    """
+class RoleAdminMixin:
+    """Admin access by role: who may open, change and add; nothing is ever deleted here."""
 
     view_roles: tuple = ("supervisor", "project_lead")
     change_roles: tuple = ("supervisor", "project_lead")
-    add_roles: tuple | None = None
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+    add_roles: tuple | None = None  # None: the same as change_roles
 
     def _role_in(self, request, roles) -> bool:
         return request.user.is_active and request.user.is_staff and request.user.role in roles
@@ -98,34 +92,26 @@ class ScopedModelAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return self._role_in(request, self.change_roles)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return self._role_in(request, self.change_roles if self.add_roles is None else self.add_roles)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
-class PolicyAdminMixin:
+class ScopedModelAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """Base for admins of child-related data: the same scoping queryset as the views, access by role."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+class PolicyAdminMixin(RoleAdminMixin):
     """Admin of a one-row policy (`Model.current()`): the project lead edits it, the supervisor
     reads it, nobody adds or deletes one; the list goes straight to the row."""
 
-    def _role_in(self, request, roles) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.role in roles
-
-    def has_module_permission(self, request):
-        return self._role_in(request, ("project_lead", "supervisor"))
-
-    def has_view_permission(self, request, obj=None):
-        return self._role_in(request, ("project_lead", "supervisor"))
-
-    def has_change_permission(self, request, obj=None):
-        return self._role_in(request, ("project_lead",))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    change_roles = ("project_lead",)
+    add_roles = ()
 
     def changelist_view(self, request, extra_context=None):
         opts = self.model._meta

@@ -1,34 +1,15 @@
 from django.contrib import admin
 
-from accounts.admin import ScopedModelAdmin
+from accounts.admin import RoleAdminMixin, ScopedModelAdmin
 
 from .models import Activity, Article, ContractYear, Target
 from .services import add_contract_targets
 
 
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(RoleAdminMixin, admin.ModelAdmin):
     """Project settings: the lead edits, the supervisor reads; nothing is deleted."""
 
-    view_roles = ("supervisor", "project_lead")
     change_roles = ("project_lead",)
-
-    def _role_in(self, request, roles) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.role in roles
-
-    def has_module_permission(self, request):
-        return self._role_in(request, self.view_roles)
-
-    def has_view_permission(self, request, obj=None):
-        return self._role_in(request, self.view_roles)
-
-    def has_change_permission(self, request, obj=None):
-        return self._role_in(request, self.change_roles)
-
-    def has_add_permission(self, request, obj=None):
-        return self._role_in(request, self.change_roles)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TargetInline(admin.TabularInline):
