@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and team")
 
     def ready(self):
-        from . import home  # noqa: F401  registers the cards this app provides
+        from . import home
+
+        home.register()

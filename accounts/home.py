@@ -1,10 +1,13 @@
 """Home-page (工作台) cards and banners that higher apps contribute without accounts importing them.
 
-An app registers in its AppConfig.ready():
+An app registers in the `register()` of its hooks.py, which its AppConfig.ready() calls:
 
     from accounts.home import register_card, register_banner
     register_card(order=20, func=my_card)         # my_card(request) -> Card | None
-    register_banner(func=my_banner)               # my_banner(request) -> Banner | None
+    register_banner(order=10, func=my_banner)     # my_banner(request) -> Banner | None
+
+Positions are unique across the project (a second card at a taken position is an error); the
+table of positions is in docs/architecture.md.
 
 A function returns None when it has nothing for this user.
 """
@@ -12,6 +15,9 @@ A function returns None when it has nothing for this user.
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+
+from .policy import Can
+from .registry import Registry
 
 
 @dataclass
@@ -32,34 +38,30 @@ class Banner:
     level: str = "danger"
 
 
-_cards: list[tuple[int, object]] = []
-_banners: list[object] = []
+cards = Registry("home cards")
+banners = Registry("home banners")
 
 
 def register_card(*, order: int, func) -> None:
-    if all(f is not func for _o, f in _cards):
-        _cards.append((order, func))
-        _cards.sort(key=lambda item: item[0])
+    cards.register(func, order=order)
 
 
-def register_banner(*, func) -> None:
-    if func not in _banners:
-        _banners.append(func)
+def register_banner(*, func, order: int | None = None) -> None:
+    banners.register(func, order=order)
 
 
 def cards_for(request) -> list[Card]:
-    return [card for _o, func in _cards if (card := func(request)) is not None]
+    return [card for func in cards if (card := func(request)) is not None]
 
 
 def banners_for(request) -> list[Banner]:
-    return [banner for func in _banners if (banner := func(request)) is not None]
+    return [banner for func in banners if (banner := func(request)) is not None]
 
 
 def _team_card(request):
-    from .models import Role
     from .staffing import check_staffing
 
-    if not request.user.has_role(Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU, Role.ADMIN):
+    if not request.user.can(Can.SEE_TEAM):
         return None
     results = check_staffing()
     unmet = sum(not r.met for r in results)
@@ -75,5 +77,6 @@ def _notifications_card(request):
                 level="warning" if unread else "")
 
 
-register_card(order=90, func=_notifications_card)
-register_card(order=95, func=_team_card)
+def register() -> None:
+    register_card(order=90, func=_notifications_card)
+    register_card(order=95, func=_team_card)

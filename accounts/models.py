@@ -11,22 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    SOCIAL_WORKER = "social_worker", _("Social worker")
-    PROJECT_LEAD = "project_lead", _("Project lead")
-    SUPERVISOR = "supervisor", _("Supervisor")
-    BUREAU = "bureau", _("Civil affairs bureau")
-    COUNTY_BUREAU = "county_bureau", _("County civil affairs bureau")
-    ADMIN = "admin", _("System administrator")
-
-
-# Roles that see every child of the project (DESIGN.md, "Roles and who sees what").
-PROJECT_WIDE_ROLES = {Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU}
-# Roles that see children only inside their area scope (and, for workers, their caseload).
-AREA_ROLES = {Role.SOCIAL_WORKER, Role.COUNTY_BUREAU}
-# Roles that may only read child data.
-READ_ONLY_ROLES = {Role.BUREAU, Role.COUNTY_BUREAU, Role.ADMIN}
+from .policy import Can, Capabilities, Role, allows
+from .policy import is_read_only as _is_read_only
 
 
 class User(AbstractUser):
@@ -54,13 +40,21 @@ class User(AbstractUser):
     def get_absolute_url(self):
         return reverse("accounts:team")
 
+    def can(self, capability: Can) -> bool:
+        """What this user's role allows (accounts.policy is the table)."""
+        return allows(self, capability)
+
+    @property
+    def caps(self) -> Capabilities:
+        return Capabilities(self)
+
     @property
     def sees_whole_project(self) -> bool:
-        return self.role in PROJECT_WIDE_ROLES
+        return allows(self, Can.SEE_PROJECT)
 
     @property
     def is_read_only(self) -> bool:
-        return self.role in READ_ONLY_ROLES
+        return _is_read_only(self)
 
     def area_codes(self) -> list[str]:
         """Codes of the counties/towns in this user's scope (cached per instance)."""

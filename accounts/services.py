@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Approval, AuditEntry, Notification, User
+from .policy import roles_with
 
 # ---------------------------------------------------------------- notifications
 
@@ -32,6 +33,11 @@ def notify(*, recipients: Iterable[User], title: str, body: str = "", url: str =
             transaction.on_commit(lambda u=user: send_mail(title, f"{body}\n{url}", settings.DEFAULT_FROM_EMAIL,
                                                             [u.email], fail_silently=True))
     return created
+
+
+def users_who_can(capability, *, within_code: str | None = None) -> models.QuerySet:
+    """Active users whose role carries the capability (accounts.policy), optionally covering a place."""
+    return users_with_role(*roles_with(capability), within_code=within_code)
 
 
 def users_with_role(*roles: str, within_code: str | None = None) -> models.QuerySet:

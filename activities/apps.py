@@ -7,10 +7,6 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self):
-        from accounts.home import register_card
+        from . import hooks
 
-        from .cards import review_card, targets_card, to_record_card
-
-        register_card(order=30, func=targets_card)
-        register_card(order=31, func=review_card)
-        register_card(order=32, func=to_record_card)
+        hooks.register()

@@ -73,7 +73,7 @@ def _overdue_card(request):
 
 
 timeline.register(case_events)
-register_card(order=30, func=_my_open_cases_card)
-register_card(order=31, func=_follow_ups_card)
-register_card(order=32, func=_pending_approvals_card)
-register_card(order=33, func=_overdue_card)
+register_card(order=40, func=_my_open_cases_card)
+register_card(order=41, func=_follow_ups_card)
+register_card(order=42, func=_pending_approvals_card)
+register_card(order=43, func=_overdue_card)

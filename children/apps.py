@@ -15,4 +15,4 @@ class ChildrenConfig(AppConfig):
 
         risk_views.register_hooks()
         timeline.register(registry_events)
-        register_card(order=30, func=turning_age_card)
+        register_card(order=28, func=turning_age_card)

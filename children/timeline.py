@@ -1,12 +1,15 @@
 """The 个人档案 timeline: higher apps contribute events without the registry importing them.
 
-In an AppConfig.ready(): `register(func)` where func(child, user) -> iterable of Event.
+An app registers in the `register()` of its hooks.py: `timeline.register(func)` where
+func(child, user) -> iterable of Event. Events are sorted by time, so providers have no position.
 """
 
 import datetime
 from dataclasses import dataclass
 
-_providers: list = []
+from accounts.registry import Registry
+
+providers = Registry("child timeline")
 
 
 @dataclass
@@ -19,8 +22,7 @@ class Event:
 
 
 def register(func) -> None:
-    if func not in _providers:
-        _providers.append(func)
+    providers.register(func)
 
 
 def _sort_key(event: Event):
@@ -31,5 +33,5 @@ def _sort_key(event: Event):
 
 
 def events_for(child, user) -> list[Event]:
-    events = [event for func in _providers for event in func(child, user)]
+    events = [event for func in providers for event in func(child, user)]
     return sorted(events, key=_sort_key, reverse=True)

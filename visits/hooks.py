@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.home import Card
+from accounts.home import Card, register_card
 from accounts.models import Role
+from children import timeline
 from children.timeline import Event
 
 from . import services
@@ -62,3 +63,17 @@ def timeline_events(child, user):
         yield Event(when=contact.contacted_on, kind="follow_up",
                     title=_("Follow-up with %(place)s") % {"place": contact.division},
                     url=contact.get_absolute_url(), detail=f"{contact.contact_name} · {contact.contact_role}")
+
+
+def register() -> None:
+    """Called once from VisitsConfig.ready()."""
+    from django.db.models.signals import post_save
+
+    from children.models import Child
+    from children.signals import risk_level_changed
+
+    risk_level_changed.connect(on_risk_level_changed, sender=Child, dispatch_uid="visits.risk_level")
+    post_save.connect(on_child_saved, sender=Child, dispatch_uid="visits.child_saved")
+    register_card(order=10, func=worker_card)
+    register_card(order=15, func=compliance_card)
+    timeline.register(timeline_events)

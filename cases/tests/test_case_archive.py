@@ -87,11 +87,8 @@ def test_family_calls_appear_in_the_archive(client_for, worker, case):
         yield timeline.Event(when=case.opened_on, kind="family_call", title="亲情连线（视频，25分钟）",
                              detail="孩子、母亲（广州务工）")
 
-    timeline.register(calls)
-    try:
+    with timeline.providers.including(calls):
         text = _pdf_text(client_for(worker).get(reverse("cases:pdf", args=[case.pk]))).replace("\n", "")
-    finally:
-        timeline._providers.remove(calls)
     assert "亲情连线（视频，25分钟）" in text and "母亲（广州务工）" in text
 
 
@@ -108,11 +105,8 @@ def test_family_calls_registered_on_the_timeline_show_in_the_case(client_for, wo
     def calls(child, user):
         yield timeline.Event(when=datetime.datetime.now(datetime.UTC), kind="family_call", title="与父亲视频20分钟")
 
-    timeline.register(calls)
-    try:
+    with timeline.providers.including(calls):
         body = client_for(worker).get(case.get_absolute_url()).content.decode()
-    finally:
-        timeline._providers.remove(calls)
     assert "亲情连线" in body and "与父亲视频20分钟" in body
 
 

@@ -1,9 +1,10 @@
-"""Home-page (工作台) cards: the contract-target tracker and the bureau's review queue."""
+"""What activities contributes to other apps' pages: home cards (the contract-target tracker, the
+bureau's review queue, articles to record). `register()` is called from ActivitiesConfig.ready()."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.home import Card
+from accounts.home import Card, register_card
 from accounts.models import Role
 
 
@@ -47,3 +48,9 @@ def to_record_card(request):
     return Card(title=_("Activities to record"), url=reverse("activities:list") + "?status=planned&mine=1",
                 value=overdue, level="warning",
                 note=_("Their time has passed: record how they went, or mark them cancelled."))
+
+
+def register() -> None:
+    register_card(order=50, func=targets_card)
+    register_card(order=51, func=review_card)
+    register_card(order=52, func=to_record_card)

@@ -1,0 +1,116 @@
+"""Who may do what: the one table from roles to capabilities, and the access helpers views use.
+
+Code asks for a capability, never for a role: `user.can(Can.DO_CASEWORK)` in Python,
+`{% if user.caps.do_casework %}` in templates, `users_who_can(Can.SUPERVISE)` for recipients.
+Adding a role, or moving a duty from one role to another, is a change to `ROLE_CAPABILITIES`
+alone. The URL permission tests read the same table.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    PROJECT_LEAD = "project_lead", _("Project lead")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    BUREAU = "bureau", _("Civil affairs bureau")
+    COUNTY_BUREAU = "county_bureau", _("County civil affairs bureau")
+    ADMIN = "admin", _("System administrator")
+
+
+class Can(StrEnum):
+    # Whose children a user sees (the scoping rule of Child.objects.visible_to).
+    SEE_PROJECT = "see_project"          # every child of the project
+    SEE_AREA = "see_area"                # children living in the user's area scope
+    HAVE_CASELOAD = "have_caseload"      # is assigned children, visits and cases as their worker
+    SEE_REGISTRY = "see_registry"        # may open the registry at all (not the system administrator)
+    # What they may do.
+    DO_CASEWORK = "do_casework"          # enter and edit children, visits, cases, discovery reports
+    MANAGE_PROJECT = "manage_project"    # review visits, export the registry, edit any activity or article
+    SUPERVISE = "supervise"              # approve plans and closures, review risk grades, supervision notes
+    LEAD_PROJECT = "lead_project"        # edit the project's policies, sign off reports
+    REVIEW_ARTICLES = "review_articles"  # approve articles for publication
+    RECEIVE_REPORTS = "receive_reports"  # receive discovery reports of their area as civil affairs
+    SEE_REPORTER = "see_reporter"        # see who filed a discovery report
+    SEE_OVERVIEW = "see_overview"        # compliance overviews and the periodic reports
+    SEE_TEAM = "see_team"                # the team page and its staffing rules
+    ADMINISTER = "administer"            # users and settings; no child data through ordinary views
+
+
+_SW, _LEAD, _SUP = Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR
+_BUREAU, _COUNTY, _ADMIN = Role.BUREAU, Role.COUNTY_BUREAU, Role.ADMIN
+
+ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
+    _SW: frozenset({Can.SEE_AREA, Can.HAVE_CASELOAD, Can.SEE_REGISTRY, Can.DO_CASEWORK}),
+    _LEAD: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.DO_CASEWORK, Can.MANAGE_PROJECT, Can.LEAD_PROJECT,
+                      Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM}),
+    _SUP: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.DO_CASEWORK, Can.MANAGE_PROJECT, Can.SUPERVISE,
+                     Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM}),
+    _BUREAU: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.REVIEW_ARTICLES, Can.RECEIVE_REPORTS,
+                        Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM}),
+    _COUNTY: frozenset({Can.SEE_AREA, Can.SEE_REGISTRY, Can.RECEIVE_REPORTS, Can.SEE_OVERVIEW}),
+    _ADMIN: frozenset({Can.SEE_TEAM, Can.ADMINISTER}),
+}
+
+# Who answers an approval request of each kind (accounts.services.request_approval(approver_role=...)).
+PLAN_APPROVER = _SUP
+CLOSURE_APPROVER = _SUP
+RISK_REVIEWER = _SUP
+ARTICLE_APPROVER = _BUREAU
+# Who is told when the system itself fails (a task that gave up, a broken audit chain).
+SYSTEM_CONTACT = _ADMIN
+
+
+def allows(user, capability: Can) -> bool:
+    """True when this signed-in, active user's role carries the capability."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def roles_with(capability: Can) -> tuple[str, ...]:
+    """The roles that carry a capability, for queries (`User.objects.filter(role__in=...)`)."""
+    return tuple(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
+
+
+def is_read_only(user) -> bool:
+    """Sees child data (or none) but changes none of it."""
+    return not allows(user, Can.DO_CASEWORK)
+
+
+class Capabilities:
+    """`user.caps.do_casework` for templates, which cannot call `user.can(...)` with an argument."""
+
+    def __init__(self, user):
+        self._user = user
+
+    def __getattr__(self, name: str) -> bool:
+        try:
+            capability = Can(name)
+        except ValueError:
+            raise AttributeError(name) from None
+        return allows(self._user, capability)
+
+
+def get_visible_or_404(queryset, user, **lookup):
+    """The object if this user may see it; 404 otherwise (never say that it exists)."""
+    return get_object_or_404(queryset.visible_to(user), **lookup)
+
+
+def get_changeable_or_404(queryset, user, **lookup):
+    """The object if this user may change it: 404 when not visible, then 403 when read-only."""
+    obj = get_visible_or_404(queryset, user, **lookup)
+    if not obj.can_change(user):
+        raise PermissionDenied
+    return obj
+
+
+def require(user, capability: Can) -> None:
+    """403 unless the user's role carries the capability."""
+    if not allows(user, capability):
+        raise PermissionDenied
