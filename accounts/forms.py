@@ -12,3 +12,16 @@ class LoginForm(AuthenticationForm):
 
     username = forms.CharField(label=_("Username"), widget=forms.TextInput(attrs={"autofocus": True,
                                                                                   "autocomplete": "username"}))
+
+
+def add_service_error(form, exc) -> None:
+    """Show a service's ValidationError on the form: on its field where it names one the form has,
+    otherwise above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

@@ -3,12 +3,12 @@ every state. Idempotent: records are found by title and left alone when they exi
 
 import datetime
 
+from accounts.dates import SHANGHAI
 from accounts.models import User
 from children.models import Child
 
 from .models import Activity, ActivityKind, Article, ContractYear, TrainingAttendee
 from .services import add_contract_targets, decide_article, publish_article, submit_article
-from .targets import SHANGHAI
 
 SIGNED_ON = datetime.date(2026, 3, 15)
 

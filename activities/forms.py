@@ -2,12 +2,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.uploads import clean_image
 from children.models import Child
 from divisions.forms import DivisionField
 from divisions.models import Division
 
 from .models import Activity, Article, TrainingAttendee
-from .photos import clean_image
 from .text import identifying_details, sanitise
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -15,11 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from accounts.uploads import ProtectedFileField
 
-from .photos import ProtectedStorage, photo_path
+from .photos import photo_path
 from .text import sanitise
-
-protected_storage = ProtectedStorage()
 
 # ---------------------------------------------------------------- contract year and targets
 
@@ -53,7 +52,9 @@ class ContractYear(models.Model):
     @classmethod
     def current(cls, today=None) -> "ContractYear | None":
         """The year containing today (Asia/Shanghai); else the latest one that has started; else the next."""
-        from .targets import contract_year_end, local_today
+        from accounts.dates import local_today
+
+        from .targets import contract_year_end
 
         today = today or local_today()
         started = list(cls.objects.filter(signed_on__lte=today).order_by("-signed_on")[:1])
@@ -276,7 +277,7 @@ class TrainingAttendee(models.Model):
 class Photo(models.Model):
     """A re-encoded image (no EXIF) under PROTECTED_MEDIA_ROOT, served only through a checked view."""
 
-    image = models.FileField(_("image"), storage=protected_storage, upload_to=photo_path)
+    image = ProtectedFileField(_("image"), upload_to=photo_path)
     sha256 = models.CharField(max_length=64, editable=False)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),

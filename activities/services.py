@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from accounts import services as account_services
 from accounts.models import Role, User
+from accounts.uploads import clean_image
 
 from .models import CONTRACT_TARGETS, Activity, ActivityPhoto, Article, ArticleImage, ContractYear, Target
-from .photos import clean_image
 from .text import identifying_details
 
 # ---------------------------------------------------------------- contract year
@@ -37,7 +37,9 @@ REMIND_DAYS_BEFORE_MONTH_END = 7
 def remind_missing_targets(*, today: datetime.date | None = None) -> list:
     """Notify the project leads, once per contract month and rule, when the month ends within a week
     and its activities are still missing. Safe to run any number of times."""
-    from .targets import State, evaluate, fmt, local_today
+    from accounts.dates import local_today
+
+    from .targets import State, evaluate, fmt
 
     today = today or local_today()
     year = ContractYear.current(today)
@@ -77,9 +79,9 @@ def set_attendance(*, activity: Activity, chosen, by: User) -> None:
 
 @transaction.atomic
 def add_photo(*, activity: Activity, upload, caption: str, by: User) -> ActivityPhoto:
-    content, digest = clean_image(upload)
-    photo = ActivityPhoto(activity=activity, caption=caption, uploaded_by=by, sha256=digest)
-    photo.image.save(content.name, content, save=False)
+    cleaned = clean_image(upload)
+    photo = ActivityPhoto(activity=activity, caption=caption, uploaded_by=by, sha256=cleaned.sha256)
+    photo.image.save(cleaned.file.name, cleaned.file, save=False)
     photo.save()
     return photo
 
@@ -90,9 +92,9 @@ def add_photo(*, activity: Activity, upload, caption: str, by: User) -> Activity
 def add_article_image(*, article: Article, upload, caption: str, by: User) -> ArticleImage:
     if not article.can_change(by):
         raise PermissionDenied
-    content, digest = clean_image(upload)
-    image = ArticleImage(article=article, caption=caption, uploaded_by=by, sha256=digest)
-    image.image.save(content.name, content, save=False)
+    cleaned = clean_image(upload)
+    image = ArticleImage(article=article, caption=caption, uploaded_by=by, sha256=cleaned.sha256)
+    image.image.save(cleaned.file.name, cleaned.file, save=False)
     image.save()
     article.clear_checklist()  # the checklist is for the images as they are now
     article.save(update_fields=["uses_pseudonyms", "no_faces", "no_school", "no_address", "updated_at"])

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 
+from accounts.dates import day_start
+
 from .models import Activity, ActivityKind, TrainingAttendee
-from .targets import day_start
 
 
 @dataclass

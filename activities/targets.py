@@ -7,37 +7,14 @@ from the signing date so none drifts. An activity counts on the local date it st
 counts on the local date the bureau approved it.
 """
 
-import calendar
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def local_today() -> datetime.date:
-    return timezone.now().astimezone(SHANGHAI).date()
-
-
-def local_date(moment: datetime.datetime) -> datetime.date:
-    return moment.astimezone(SHANGHAI).date()
-
-
-def day_start(day: datetime.date) -> datetime.datetime:
-    """The first instant of a Shanghai calendar day, as an aware datetime."""
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=SHANGHAI)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """Same day-of-month `months` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
-    year, month0 = divmod(day.month - 1 + months, 12)
-    year += day.year
-    return datetime.date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
+from accounts.dates import add_months, day_start, local_date, local_today
 
 
 def contract_year_end(signed_on: datetime.date) -> datetime.date:

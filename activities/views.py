@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.dates import add_months, day_start, local_date, local_today
 from accounts.models import Role
 from accounts.services import approval_history
 from children.models import Child
@@ -23,7 +24,7 @@ from . import services
 from .forms import ActivityForm, ArticleForm, AttendeeForm, DecisionForm, PhotoForm, PublishForm, SubmitArticleForm
 from .models import Activity, ActivityKind, ActivityPhoto, Article, ArticleImage, ContractYear, TrainingAttendee
 from .stats import period_summary
-from .targets import add_months, day_start, evaluate, local_date, local_today
+from .targets import evaluate
 
 
 def can_create(user) -> bool:

@@ -1,14 +1,9 @@
-import io
-from dataclasses import dataclass
-
 from django import forms
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from accounts.dates import not_in_future
+from accounts.uploads import IMAGE_ACCEPT, clean_image
 from children.models import Child
 from divisions.forms import DivisionField
 
@@ -16,54 +11,7 @@ from .models import FamilyCall, FollowUpContact, SafetyHazard, Visit
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_PHOTOS = 10
-MAX_PHOTO_EDGE = 2048
-
-
-def photo_max_bytes() -> int:
-    return getattr(settings, "VISIT_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
-
-
-def not_in_future(day, message):
-    if day and day > timezone.localdate():
-        raise forms.ValidationError(message)
-    return day
-
-
-@dataclass
-class CleanPhoto:
-    """A photo re-encoded as JPEG: nothing of the original file (EXIF, GPS, camera) survives."""
-
-    file: ContentFile
-    width: int
-    height: int
-
-
-def reencode(upload) -> CleanPhoto:
-    name = upload.name
-    if upload.size > photo_max_bytes():
-        raise forms.ValidationError(
-            _("“%(name)s” is %(size)s; a photo may be at most %(max)s. Take it at a lower resolution or "
-              "choose a smaller one.") % {"name": name, "size": filesizeformat(upload.size),
-                                          "max": filesizeformat(photo_max_bytes())})
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            kind = probe.format
-            probe.verify()
-        if kind not in ACCEPTED_FORMATS:
-            raise UnidentifiedImageError
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image).convert("RGB")
-            image.thumbnail((MAX_PHOTO_EDGE, MAX_PHOTO_EDGE))
-            out = io.BytesIO()
-            image.save(out, format="JPEG", quality=85, optimize=True)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise forms.ValidationError(
-            _("“%(name)s” is not a photo. Only JPEG, PNG or WebP images can be uploaded.") % {"name": name})
-    return CleanPhoto(file=ContentFile(out.getvalue(), name="photo.jpg"), width=image.width, height=image.height)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -71,13 +19,13 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+    widget = MultipleFileInput(attrs={"accept": IMAGE_ACCEPT})
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         if len(files) > MAX_PHOTOS:
             raise forms.ValidationError(_("At most %(n)s photos at a time.") % {"n": MAX_PHOTOS})
-        return [reencode(f) for f in files]
+        return [clean_image(f) for f in files]
 
 
 class VisitForm(forms.ModelForm):

@@ -1,17 +1,18 @@
-import os
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import EncryptedTextField
 from accounts.models import Role
+from accounts.uploads import (
+    ProtectedFileField,
+    ProtectedStorage,  # noqa: F401  the initial migration names it here
+)
 from children.models import Child, RiskLevel
 
 # Roles that may change a visit someone else recorded (supervision and corrections).
@@ -168,26 +169,6 @@ class Visit(models.Model):
         return self.checkin_latitude is not None
 
 
-@deconstructible
-class ProtectedStorage(FileSystemStorage):
-    """Files under PROTECTED_MEDIA_ROOT, which no web server serves: views check permission first."""
-
-    @property
-    def base_location(self):
-        return settings.PROTECTED_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(settings.PROTECTED_MEDIA_ROOT)
-
-    @property
-    def base_url(self):
-        return None
-
-
-protected_storage = ProtectedStorage()
-
-
 def photo_path(instance, filename) -> str:
     # A random name: the phone's file name can carry a person's name or a place.
     return f"visits/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.jpg"
@@ -200,7 +181,7 @@ class PhotoQuerySet(models.QuerySet):
 
 class VisitPhoto(models.Model):
     visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(_("photo"), storage=protected_storage, upload_to=photo_path)
+    image = ProtectedFileField(_("photo"), upload_to=photo_path)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -5,9 +5,9 @@ import datetime
 import factory
 from django.utils import timezone
 
+from accounts.dates import SHANGHAI
 from accounts.models import Role, User
 from activities.models import Activity, ActivityKind, Article
-from activities.targets import SHANGHAI
 
 
 def shanghai(*args) -> datetime.datetime:

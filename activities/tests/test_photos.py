@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from activities import photos
+from accounts import uploads
 from activities.models import ActivityPhoto, ArticleImage
 
 from .factories import ActivityFactory, ArticleFactory
@@ -63,11 +63,11 @@ def test_a_file_that_is_not_an_image_is_refused(client_for, worker, activity):
     assert any("无法识别" in m for m in messages)
 
 
-def test_a_photo_over_the_size_limit_is_refused(client_for, worker, activity, monkeypatch):
-    monkeypatch.setattr(photos, "MAX_UPLOAD_BYTES", 100)
+def test_a_photo_over_the_size_limit_is_refused(client_for, worker, activity, settings):
+    settings.MAX_UPLOAD_BYTES = 100
     response = upload(client_for(worker), activity, jpeg_with_gps())
     assert not ActivityPhoto.objects.exists()
-    assert any("MB" in str(m) for m in response.wsgi_request._messages)
+    assert any("照片最大" in str(m) for m in response.wsgi_request._messages)
 
 
 def test_photo_needs_the_no_faces_confirmation(client_for, worker, activity):
@@ -78,7 +78,7 @@ def test_photo_needs_the_no_faces_confirmation(client_for, worker, activity):
 def test_large_photo_is_scaled_down(client_for, worker, activity):
     upload(client_for(worker), activity, jpeg_with_gps(size=(4000, 3000)))
     with Image.open(ActivityPhoto.objects.get().image.path) as image:
-        assert max(image.size) == photos.MAX_SIDE
+        assert max(image.size) == uploads.MAX_SIDE
 
 
 def test_only_those_who_may_change_the_activity_upload(client_for, other_worker, bureau, activity):

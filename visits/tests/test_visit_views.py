@@ -133,7 +133,7 @@ def test_a_file_that_is_not_an_image_is_refused(client_for, worker, child):
 
 
 def test_an_oversized_photo_is_refused(client_for, worker, child, settings):
-    settings.VISIT_PHOTO_MAX_BYTES = 1000
+    settings.MAX_UPLOAD_BYTES = 1000
     big = jpeg_with_exif(size=(400, 400))
     response = client_for(worker).post(create_url(child), {**form_data(), "photos": [big]})
     assert response.status_code == 200
