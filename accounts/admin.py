@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from .models import Approval, AuditEntry, StaffProfile, User
+from .policy import Can, allows
 
 
 class StaffProfileInline(admin.StackedInline):
@@ -35,7 +36,7 @@ class ApprovalAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Approval._meta.fields]
 
     def _may_view(self, request) -> bool:
-        return request.user.is_active and request.user.role in ("supervisor", "project_lead")
+        return allows(request.user, Can.MANAGE_PROJECT)
 
     def has_module_permission(self, request):
         return self._may_view(request)
@@ -70,30 +71,35 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.role in ("admin", "supervisor", "project_lead")
+        return allows(request.user, Can.READ_AUDIT_LOG)
+
+
+SAME_AS_CHANGE = "same as change"
 
 
 class RoleAdminMixin:
-    """Admin access by role: who may open, change and add; nothing is ever deleted here."""
+    """Admin access by capability (accounts.policy): who may open, change and add; nothing is ever
+    deleted here. `add_capability = None` lets nobody add."""
 
-    view_roles: tuple = ("supervisor", "project_lead")
-    change_roles: tuple = ("supervisor", "project_lead")
-    add_roles: tuple | None = None  # None: the same as change_roles
+    view_capability: Can = Can.MANAGE_PROJECT
+    change_capability: Can | None = Can.MANAGE_PROJECT
+    add_capability: Can | None | str = SAME_AS_CHANGE
 
-    def _role_in(self, request, roles) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.role in roles
+    def _staff_can(self, request, capability) -> bool:
+        return capability is not None and request.user.is_staff and allows(request.user, capability)
 
     def has_module_permission(self, request):
-        return self._role_in(request, self.view_roles)
+        return self._staff_can(request, self.view_capability)
 
     def has_view_permission(self, request, obj=None):
-        return self._role_in(request, self.view_roles)
+        return self._staff_can(request, self.view_capability)
 
     def has_change_permission(self, request, obj=None):
-        return self._role_in(request, self.change_roles)
+        return self._staff_can(request, self.change_capability)
 
     def has_add_permission(self, request, obj=None):
-        return self._role_in(request, self.change_roles if self.add_roles is None else self.add_roles)
+        add = self.change_capability if self.add_capability == SAME_AS_CHANGE else self.add_capability
+        return self._staff_can(request, add)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -110,8 +116,8 @@ class PolicyAdminMixin(RoleAdminMixin):
     """Admin of a one-row policy (`Model.current()`): the project lead edits it, the supervisor
     reads it, nobody adds or deletes one; the list goes straight to the row."""
 
-    change_roles = ("project_lead",)
-    add_roles = ()
+    change_capability = Can.LEAD_PROJECT
+    add_capability = None
 
     def changelist_view(self, request, extra_context=None):
         opts = self.model._meta

@@ -39,6 +39,7 @@ class Can(StrEnum):
     SEE_REPORTER = "see_reporter"        # see who filed a discovery report
     SEE_OVERVIEW = "see_overview"        # compliance overviews and the periodic reports
     SEE_TEAM = "see_team"                # the team page and its staffing rules
+    READ_AUDIT_LOG = "read_audit_log"    # who did what when (never the child data itself)
     ADMINISTER = "administer"            # users and settings; no child data through ordinary views
 
 
@@ -48,13 +49,13 @@ _BUREAU, _COUNTY, _ADMIN = Role.BUREAU, Role.COUNTY_BUREAU, Role.ADMIN
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     _SW: frozenset({Can.SEE_AREA, Can.HAVE_CASELOAD, Can.SEE_REGISTRY, Can.DO_CASEWORK}),
     _LEAD: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.DO_CASEWORK, Can.MANAGE_PROJECT, Can.LEAD_PROJECT,
-                      Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM}),
+                      Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.READ_AUDIT_LOG}),
     _SUP: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.DO_CASEWORK, Can.MANAGE_PROJECT, Can.SUPERVISE,
-                     Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM}),
+                     Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.READ_AUDIT_LOG}),
     _BUREAU: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.REVIEW_ARTICLES, Can.RECEIVE_REPORTS,
                         Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM}),
     _COUNTY: frozenset({Can.SEE_AREA, Can.SEE_REGISTRY, Can.RECEIVE_REPORTS, Can.SEE_OVERVIEW}),
-    _ADMIN: frozenset({Can.SEE_TEAM, Can.ADMINISTER}),
+    _ADMIN: frozenset({Can.SEE_TEAM, Can.ADMINISTER, Can.READ_AUDIT_LOG}),
 }
 
 # Who answers an approval request of each kind (accounts.services.request_approval(approver_role=...)).

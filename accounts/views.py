@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from kombu import Connection
 
 from .home import banners_for, cards_for
-from .models import Role, StaffProfile
+from .models import StaffProfile
+from .policy import Can, require
 from .staffing import check_staffing
 
 
@@ -22,8 +22,7 @@ def home(request):
 
 @login_required
 def team(request):
-    if not request.user.has_role(Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU, Role.ADMIN):
-        raise PermissionDenied
+    require(request.user, Can.SEE_TEAM)
     profiles = StaffProfile.objects.filter(user__is_active=True).select_related("user").order_by("position", "user__username")
     return render(request, "accounts/team.html", {"profiles": profiles, "rules": check_staffing(profiles)})
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from accounts.admin import RoleAdminMixin, ScopedModelAdmin
+from accounts.policy import Can, allows
 
 from .models import Activity, Article, ContractYear, Target
 from .services import add_contract_targets
@@ -9,7 +10,7 @@ from .services import add_contract_targets
 class RoleAdmin(RoleAdminMixin, admin.ModelAdmin):
     """Project settings: the lead edits, the supervisor reads; nothing is deleted."""
 
-    change_roles = ("project_lead",)
+    change_capability = Can.LEAD_PROJECT
 
 
 class TargetInline(admin.TabularInline):
@@ -17,12 +18,12 @@ class TargetInline(admin.TabularInline):
     extra = 0
 
     def has_add_permission(self, request, obj=None):
-        return request.user.is_active and request.user.role == "project_lead"
+        return allows(request.user, Can.LEAD_PROJECT)
 
     has_change_permission = has_add_permission
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.role == "project_lead"
+        return allows(request.user, Can.LEAD_PROJECT)
 
 
 @admin.register(ContractYear)
@@ -46,7 +47,7 @@ class ActivityAdmin(ScopedModelAdmin):
     raw_id_fields = ["place", "organiser", "created_by"]
     filter_horizontal = []
     exclude = ["registered_children"]  # attendance is edited in the app, where it is scoped to the editor
-    change_roles = ()
+    change_capability = None
 
 
 @admin.register(Article)
@@ -55,4 +56,4 @@ class ArticleAdmin(ScopedModelAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["author"]
     search_fields = ["title"]
-    change_roles = ()
+    change_capability = None

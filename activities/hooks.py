@@ -5,14 +5,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.home import Card, register_card
-from accounts.models import Role
+from accounts.policy import Can
 
 
 def targets_card(request):
     from .models import ContractYear
     from .targets import evaluate
 
-    if not request.user.has_role(Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU):
+    if not request.user.can(Can.SEE_PROJECT):
         return None
     year = ContractYear.current()
     if year is None:
@@ -26,7 +26,7 @@ def targets_card(request):
 def review_card(request):
     from .models import Article
 
-    if not request.user.has_role(Role.BUREAU):
+    if not request.user.can(Can.REVIEW_ARTICLES):
         return None
     waiting = Article.objects.filter(status=Article.Status.SUBMITTED).count()
     return Card(title=_("Articles waiting for review"), url=reverse("activities:review_list"), value=waiting,
@@ -39,7 +39,7 @@ def to_record_card(request):
 
     from .models import Activity
 
-    if not request.user.has_role(Role.SOCIAL_WORKER):
+    if not request.user.can(Can.HAVE_CASELOAD):
         return None
     overdue = Activity.objects.filter(organiser=request.user, status=Activity.Status.PLANNED,
                                       starts_at__lt=timezone.now()).count()

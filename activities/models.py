@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.policy import Can
 from accounts.uploads import ProtectedFileField
 
 from .photos import photo_path
@@ -130,7 +130,7 @@ CONTRACT_TARGETS = [
 
 def _team_member(user) -> bool:
     """A social worker assigned to the project (has an area scope)."""
-    return user.role == Role.SOCIAL_WORKER and bool(user.area_codes())
+    return user.can(Can.HAVE_CASELOAD) and bool(user.area_codes())
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -138,11 +138,11 @@ class ActivityQuerySet(models.QuerySet):
         """Project records: the team and the city bureau see all; a county bureau its county."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role in (Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU):
+        if user.can(Can.SEE_PROJECT):
             return self
-        if user.role == Role.SOCIAL_WORKER:
+        if user.can(Can.HAVE_CASELOAD):
             return self if _team_member(user) else self.filter(Q(organiser=user) | Q(created_by=user))
-        if user.role == Role.COUNTY_BUREAU:
+        if user.can(Can.SEE_AREA):
             return self.filter(user.area_q("place__code"))
         return self.none()
 
@@ -242,9 +242,9 @@ class Activity(models.Model):
         """Called on an activity already fetched through visible_to(user)."""
         if not user.is_active:
             return False
-        if user.role in (Role.PROJECT_LEAD, Role.SUPERVISOR):
+        if user.can(Can.MANAGE_PROJECT):
             return True
-        return user.role == Role.SOCIAL_WORKER and user.pk in (self.organiser_id, self.created_by_id)
+        return user.can(Can.HAVE_CASELOAD) and user.pk in (self.organiser_id, self.created_by_id)
 
 
 class TrainingAttendee(models.Model):
@@ -312,11 +312,11 @@ class ArticleQuerySet(models.QuerySet):
         """The team sees every article; the bureau sees those sent to it (never a draft)."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role in (Role.PROJECT_LEAD, Role.SUPERVISOR):
+        if user.can(Can.MANAGE_PROJECT):
             return self
-        if user.role == Role.SOCIAL_WORKER:
+        if user.can(Can.HAVE_CASELOAD):
             return self if _team_member(user) else self.filter(author=user)
-        if user.role == Role.BUREAU:
+        if user.can(Can.REVIEW_ARTICLES):
             return self.exclude(status=Article.Status.DRAFT)
         return self.none()
 
@@ -412,12 +412,11 @@ class Article(models.Model):
         """The author, the lead or the supervisor, while it is a draft or returned."""
         if not user.is_active or not self.is_editable():
             return False
-        return user.role in (Role.PROJECT_LEAD, Role.SUPERVISOR) or (
-            user.role == Role.SOCIAL_WORKER and user.pk == self.author_id)
+        return user.can(Can.MANAGE_PROJECT) or (user.can(Can.HAVE_CASELOAD) and user.pk == self.author_id)
 
     def can_publish(self, user) -> bool:
         return (user.is_active and self.status == self.Status.APPROVED
-                and (user.role in (Role.PROJECT_LEAD, Role.SUPERVISOR) or user.pk == self.author_id))
+                and (user.can(Can.MANAGE_PROJECT) or user.pk == self.author_id))
 
     def approval_decided(self, approval) -> None:
         """Called by accounts.services when the bureau decides (approved → counts; returned → editable)."""

@@ -7,8 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from accounts import services as account_services
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.policy import Can
 from accounts.uploads import clean_image
 
 from .models import CONTRACT_TARGETS, Activity, ActivityPhoto, Article, ArticleImage, ContractYear, Target
@@ -45,7 +47,7 @@ def remind_missing_targets(*, today: datetime.date | None = None) -> list:
     year = ContractYear.current(today)
     if year is None:
         return []
-    leads = account_services.users_with_role(Role.PROJECT_LEAD)
+    leads = account_services.users_who_can(Can.LEAD_PROJECT)
     sent = []
     for result in evaluate(year, today=today).results:
         for month in result.months:
@@ -114,7 +116,7 @@ def submit_article(*, article: Article, by: User, note: str = "") -> Article:
     if problems:
         raise ValidationError(problems)
     account_services.request_approval(
-        obj=article, kind=Article.APPROVAL_KIND, by=by, approver_role=Role.BUREAU, note=note,
+        obj=article, kind=Article.APPROVAL_KIND, by=by, approver_role=policy.ARTICLE_APPROVER, note=note,
         fingerprint=article.fingerprint(), title=_("Article waiting for review: %(title)s") % {"title": article.title})
     article.status, article.submitted_at = Article.Status.SUBMITTED, timezone.now()
     article.save(update_fields=["status", "submitted_at", "updated_at"])

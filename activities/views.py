@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.dates import add_months, day_start, local_date, local_today
-from accounts.models import Role
+from accounts.policy import Can
 from accounts.services import approval_history
 from children.models import Child
 from divisions.models import Division
@@ -31,8 +31,7 @@ def can_create(user) -> bool:
     """The project team writes activities and articles; the bureau reads and reviews."""
     if not user.is_active:
         return False
-    return user.role in (Role.PROJECT_LEAD, Role.SUPERVISOR) or (
-        user.role == Role.SOCIAL_WORKER and bool(user.area_codes()))
+    return user.can(Can.MANAGE_PROJECT) or (user.can(Can.HAVE_CASELOAD) and bool(user.area_codes()))
 
 
 # ---------------------------------------------------------------- activities
@@ -205,7 +204,7 @@ def month_calendar(request):
 
 @login_required
 def targets(request):
-    if not (can_create(request.user) or request.user.has_role(Role.BUREAU)):
+    if not (can_create(request.user) or request.user.can(Can.REVIEW_ARTICLES)):
         raise PermissionDenied
     years = ContractYear.objects.all()
     year = None
@@ -230,7 +229,7 @@ def article_list(request):
     page = Paginator(articles, 30).get_page(request.GET.get("page"))
     return render(request, "activities/article_list.html", {
         "page": page, "statuses": Article.Status.choices, "status": status, "can_create": can_create(request.user),
-        "is_bureau": request.user.has_role(Role.BUREAU)})
+        "is_bureau": request.user.can(Can.REVIEW_ARTICLES)})
 
 
 @login_required
@@ -265,7 +264,7 @@ CHECKLIST_LABELS = [Article._meta.get_field(name).verbose_name
 def article_detail(request, pk):
     article = _visible_article(request, pk)
     history = approval_history(article, Article.APPROVAL_KIND)
-    is_reviewer = request.user.has_role(Role.BUREAU) and article.status == Article.Status.SUBMITTED
+    is_reviewer = request.user.can(Can.REVIEW_ARTICLES) and article.status == Article.Status.SUBMITTED
     return render(request, "activities/article_detail.html", {
         "article": article, "images": article.images.all(), "history": history, "checklist": CHECKLIST_LABELS,
         "can_change": article.can_change(request.user), "can_publish": article.can_publish(request.user),
@@ -336,7 +335,7 @@ def article_submit(request, pk):
 @login_required
 def review_list(request):
     """The bureau's own review desk: articles waiting, then those it decided."""
-    if not request.user.has_role(Role.BUREAU):
+    if not request.user.can(Can.REVIEW_ARTICLES):
         raise PermissionDenied
     articles = Article.objects.visible_to(request.user).select_related("author")
     return render(request, "activities/review_list.html", {
@@ -348,7 +347,7 @@ def review_list(request):
 @login_required
 def article_decide(request, pk):
     article = _visible_article(request, pk)
-    if not request.user.has_role(Role.BUREAU):
+    if not request.user.can(Can.REVIEW_ARTICLES):
         raise PermissionDenied
     form = DecisionForm(request.POST)
     if not form.is_valid():

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ScopedModelAdmin
 from accounts.models import Approval, Role
+from accounts.policy import Can
 from accounts.services import approval_history, approve, pending_approval, return_for_revision
 
 from . import incident_admin  # noqa: F401  discovery reports register their own admin
@@ -262,7 +263,7 @@ class SupervisionNoteAdmin(ScopedModelAdmin):
     list_select_related = ["case__child", "worker", "created_by"]
     fields = ["case", "worker", "supervised_on", "text"]
     raw_id_fields = ["case"]
-    add_roles = (Role.SUPERVISOR,)
+    add_capability = Can.SUPERVISE
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)  # kept as written

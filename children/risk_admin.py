@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin import PolicyAdminMixin, ScopedModelAdmin
-from accounts.models import Role
+from accounts.policy import Can
 from accounts.services import approve, pending_approval, return_for_revision
 
 from .models import RiskLevel, RiskPolicy
@@ -64,7 +64,7 @@ class RiskAssessmentAdmin(ScopedModelAdmin):
         return False  # every assessment is kept as it was made; the review is an action
 
     def has_review_permission(self, request):
-        return self._role_in(request, (Role.SUPERVISOR,))
+        return self._staff_can(request, Can.SUPERVISE)
 
     def _decide_each(self, request, queryset, decide) -> int:
         done = 0

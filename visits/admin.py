@@ -27,7 +27,7 @@ class VisitAdmin(ScopedModelAdmin):
     readonly_fields = ["recorded_by", "updated_by", "risk_level", "version", "checkin_latitude",
                        "checkin_longitude", "checkin_accuracy_m", "checkin_at", "created_at"]
     inlines = [VisitPhotoInline]
-    change_roles = ()  # the supervisor reviews here; changes go through the form with its version check
+    change_capability = None  # the supervisor reviews here; changes go through the form with its version check
 
 
 @admin.register(FamilyCall)
@@ -37,7 +37,7 @@ class FamilyCallAdmin(ScopedModelAdmin):
     list_select_related = ["child", "arranged_by"]
     search_fields = ["child__name"]
     raw_id_fields = ["child", "visit"]
-    change_roles = ()
+    change_capability = None
 
 
 @admin.register(FollowUpContact)
@@ -46,4 +46,4 @@ class FollowUpContactAdmin(ScopedModelAdmin):
     list_filter = ["fed_back", "method", "contacted_on"]
     list_select_related = ["division", "recorded_by"]
     raw_id_fields = ["children"]
-    change_roles = ()
+    change_capability = None

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.home import Card, register_card
-from accounts.models import Role
+from accounts.policy import Can
 from children import timeline
 from children.timeline import Event
 
@@ -27,7 +27,7 @@ def on_child_saved(sender, *, instance, created, raw=False, update_fields=None, 
 
 def worker_card(request):
     user = request.user
-    if not user.has_role(Role.SOCIAL_WORKER):
+    if not user.can(Can.HAVE_CASELOAD):
         return None
     today = timezone.localdate()
     counts = DueVisit.objects.filter(child__in=services.worker_children(user)).aggregate(
@@ -39,7 +39,7 @@ def worker_card(request):
 
 def compliance_card(request):
     user = request.user
-    if not user.has_role(Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU):
+    if not user.can(Can.SEE_PROJECT):
         return None
     data = services.compliance(user=user, month=timezone.localdate())
     return Card(title=_("Home visits to high and medium-high risk families this month"),

@@ -8,15 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import EncryptedTextField
-from accounts.models import Role
+from accounts.policy import Can
 from accounts.uploads import (
     ProtectedFileField,
     ProtectedStorage,  # noqa: F401  the initial migration names it here
 )
 from children.models import Child, RiskLevel
-
-# Roles that may change a visit someone else recorded (supervision and corrections).
-REVIEW_ROLES = (Role.PROJECT_LEAD, Role.SUPERVISOR)
 
 
 class DueVisit(models.Model):
@@ -158,7 +155,7 @@ class Visit(models.Model):
 
     def can_change(self, user) -> bool:
         """Called on a visit fetched through visible_to(user): its author or a reviewer."""
-        return self.child.can_change(user) and (user.pk == self.recorded_by_id or user.role in REVIEW_ROLES)
+        return self.child.can_change(user) and (user.pk == self.recorded_by_id or user.can(Can.MANAGE_PROJECT))
 
     def hazard_labels(self) -> list[str]:
         labels = dict(SafetyHazard.choices)
@@ -244,7 +241,7 @@ class FamilyCall(models.Model):
         return reverse("visits:call_detail", args=[self.pk])
 
     def can_change(self, user) -> bool:
-        return self.child.can_change(user) and (user.pk == self.arranged_by_id or user.role in REVIEW_ROLES)
+        return self.child.can_change(user) and (user.pk == self.arranged_by_id or user.can(Can.MANAGE_PROJECT))
 
 
 class FollowUpQuerySet(models.QuerySet):
@@ -253,9 +250,9 @@ class FollowUpQuerySet(models.QuerySet):
             return self.none()
         if user.sees_whole_project:
             return self
-        if user.role == Role.SOCIAL_WORKER:
+        if user.can(Can.HAVE_CASELOAD):
             return self.filter(user.area_q("division__code") | Q(recorded_by=user))
-        if user.role == Role.COUNTY_BUREAU:
+        if user.can(Can.SEE_AREA):
             return self.filter(user.area_q("division__code"))
         return self.none()
 
@@ -305,4 +302,4 @@ class FollowUpContact(models.Model):
         return reverse("visits:followup_detail", args=[self.pk])
 
     def can_change(self, user) -> bool:
-        return user.is_active and (user.pk == self.recorded_by_id or user.role in REVIEW_ROLES)
+        return user.is_active and (user.pk == self.recorded_by_id or user.can(Can.MANAGE_PROJECT))

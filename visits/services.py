@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from accounts.services import notify, users_with_role
+from accounts.models import User
+from accounts.policy import Can
+from accounts.services import notify, users_who_can
 from children.models import Child, RiskLevel, RiskPolicy
 from divisions.models import Division
 
@@ -31,7 +32,7 @@ class StaleVisitError(ValidationError):
 
 def warn_missing_holiday_years(years: Iterable[int]) -> None:
     """Tell the system administrators, once per year, that the holiday calendar needs updating."""
-    admins = list(users_with_role(Role.ADMIN))
+    admins = list(users_who_can(Can.ADMINISTER))
     for year in sorted(set(years)):
         notify(recipients=admins, level="warning", key=f"visits:holiday-calendar:{year}",
                title=_("The holiday calendar has no data for %(year)s") % {"year": year},
@@ -204,12 +205,12 @@ def escalate_overdue(*, today: datetime.date | None = None) -> int:
     cutoff = today - datetime.timedelta(days=policy.overdue_grace_days)
     overdue = (DueVisit.objects.filter(due_on__lt=cutoff, child__status=Child.Status.REGISTERED)
                .select_related("child", "child__social_worker"))
-    supervisors = list(users_with_role(Role.SUPERVISOR))
+    supervisors = list(users_who_can(Can.SUPERVISE))
     sent = 0
     for due in overdue:
         child = due.child
         workers = [child.social_worker] if child.social_worker else list(
-            users_with_role(Role.SOCIAL_WORKER, within_code=child.residence_id))
+            users_who_can(Can.HAVE_CASELOAD, within_code=child.residence_id))
         days = due.days_overdue(today)
         sent += len(notify(
             recipients=[*workers, *supervisors], level="danger", email=True,

@@ -9,14 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts.models import Role
+from accounts.policy import Can, require
 from children.models import Child
 
 from . import services
 from .forms import FamilyCallForm, FollowUpForm, VisitForm
 from .models import DueVisit, FamilyCall, FollowUpContact, Visit, VisitPhoto
 
-OVERVIEW_ROLES = (Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU, Role.COUNTY_BUREAU)
 SECTIONS = ("overdue", "today", "this_week", "later")
 
 
@@ -24,7 +23,7 @@ SECTIONS = ("overdue", "today", "this_week", "later")
 def worklist(request):
     """工作清单: a worker's due visits by urgency; the supervisor's and lead's overview by worker and county."""
     today = timezone.localdate()
-    if request.user.role in OVERVIEW_ROLES:
+    if request.user.can(Can.SEE_OVERVIEW):
         return render(request, "visits/overview.html",
                       {"today": today, **services.overview(user=request.user, today=today)})
     services.ensure_due_visits(services.worker_children(request.user))
@@ -131,14 +130,13 @@ def call_detail(request, pk):
 def followup_list(request):
     contacts = (FollowUpContact.objects.visible_to(request.user)
                 .select_related("division", "division__parent", "recorded_by")[:100])
-    can_add = request.user.has_role(Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR)
+    can_add = request.user.can(Can.DO_CASEWORK)
     return render(request, "visits/followup_list.html", {"contacts": contacts, "can_add": can_add})
 
 
 @login_required
 def followup_create(request):
-    if not request.user.has_role(Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR):
-        raise PermissionDenied
+    require(request.user, Can.DO_CASEWORK)
     form = FollowUpForm(request.POST or None, user=request.user,
                         initial={"contacted_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -168,8 +166,7 @@ def parse_month(value: str | None) -> datetime.date:
 
 @login_required
 def compliance(request):
-    if request.user.role == Role.ADMIN:
-        raise PermissionDenied
+    require(request.user, Can.SEE_REGISTRY)
     month = parse_month(request.GET.get("month"))
     data = services.compliance(user=request.user, month=month)
     previous = (month - datetime.timedelta(days=1)).replace(day=1)
