@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.dates import add_months, day_start, local_date, local_today
-from accounts.policy import Can
+from accounts.policy import Can, get_changeable_or_404, get_visible_or_404, require
 from accounts.services import approval_history
 from children.models import Child
 from divisions.models import Division
@@ -73,21 +73,12 @@ def create(request):
     return render(request, "activities/form.html", {"form": form})
 
 
-def _visible_activity(request, pk) -> Activity:
-    return get_object_or_404(Activity.objects.visible_to(request.user).select_related(
-        "place", "county", "organiser", "created_by"), pk=pk)
-
-
-def _changeable_activity(request, pk) -> Activity:
-    activity = _visible_activity(request, pk)
-    if not activity.can_change(request.user):
-        raise PermissionDenied
-    return activity
+ACTIVITY_PAGE = Activity.objects.select_related("place", "county", "organiser", "created_by")
 
 
 @login_required
 def detail(request, pk):
-    activity = _visible_activity(request, pk)
+    activity = get_visible_or_404(ACTIVITY_PAGE, request.user, pk=pk)
     visible_children = Child.objects.visible_to(request.user)
     attending = activity.registered_children.filter(pk__in=visible_children.values("pk")).select_related("residence")
     hidden = activity.registered_children.exclude(pk__in=visible_children.values("pk")).count()
@@ -102,7 +93,7 @@ def detail(request, pk):
 
 @login_required
 def edit(request, pk):
-    activity = _changeable_activity(request, pk)
+    activity = get_changeable_or_404(ACTIVITY_PAGE, request.user, pk=pk)
     form = ActivityForm(request.POST or None, instance=activity, user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -117,7 +108,7 @@ def edit(request, pk):
 @require_POST
 @login_required
 def photo_add(request, pk):
-    activity = _changeable_activity(request, pk)
+    activity = get_changeable_or_404(ACTIVITY_PAGE, request.user, pk=pk)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         services.add_photo(activity=activity, upload=form.cleaned_data["image"],
@@ -151,7 +142,7 @@ def photo(request, pk):
 @require_POST
 @login_required
 def attendee_add(request, pk):
-    activity = _changeable_activity(request, pk)
+    activity = get_changeable_or_404(ACTIVITY_PAGE, request.user, pk=pk)
     form = AttendeeForm(request.POST, prefix="attendee")
     if form.is_valid():
         form.instance.activity = activity
@@ -167,7 +158,7 @@ def attendee_add(request, pk):
 @require_POST
 @login_required
 def attendee_delete(request, pk, attendee_pk):
-    activity = _changeable_activity(request, pk)
+    activity = get_changeable_or_404(ACTIVITY_PAGE, request.user, pk=pk)
     get_object_or_404(TrainingAttendee, activity=activity, pk=attendee_pk).delete()
     return redirect(activity)
 
@@ -245,15 +236,7 @@ def article_create(request):
     return render(request, "activities/article_form.html", {"form": form})
 
 
-def _visible_article(request, pk) -> Article:
-    return get_object_or_404(Article.objects.visible_to(request.user).select_related("author", "activity"), pk=pk)
-
-
-def _changeable_article(request, pk) -> Article:
-    article = _visible_article(request, pk)
-    if not article.can_change(request.user):
-        raise PermissionDenied
-    return article
+ARTICLE_PAGE = Article.objects.select_related("author", "activity")
 
 
 CHECKLIST_LABELS = [Article._meta.get_field(name).verbose_name
@@ -262,7 +245,7 @@ CHECKLIST_LABELS = [Article._meta.get_field(name).verbose_name
 
 @login_required
 def article_detail(request, pk):
-    article = _visible_article(request, pk)
+    article = get_visible_or_404(ARTICLE_PAGE, request.user, pk=pk)
     history = approval_history(article, Article.APPROVAL_KIND)
     is_reviewer = request.user.can(Can.REVIEW_ARTICLES) and article.status == Article.Status.SUBMITTED
     return render(request, "activities/article_detail.html", {
@@ -274,7 +257,7 @@ def article_detail(request, pk):
 
 @login_required
 def article_edit(request, pk):
-    article = _changeable_article(request, pk)
+    article = get_changeable_or_404(ARTICLE_PAGE, request.user, pk=pk)
     form = ArticleForm(request.POST or None, instance=article, user=request.user)
     if request.method == "POST" and form.is_valid():
         article = form.save(commit=False)
@@ -288,7 +271,7 @@ def article_edit(request, pk):
 @require_POST
 @login_required
 def article_image_add(request, pk):
-    article = _changeable_article(request, pk)
+    article = get_changeable_or_404(ARTICLE_PAGE, request.user, pk=pk)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         services.add_article_image(article=article, upload=form.cleaned_data["image"],
@@ -311,7 +294,7 @@ def article_image(request, pk):
 @require_POST
 @login_required
 def article_submit(request, pk):
-    article = _changeable_article(request, pk)
+    article = get_changeable_or_404(ARTICLE_PAGE, request.user, pk=pk)
     form = SubmitArticleForm(request.POST)
     if not form.is_valid():
         return render(request, "activities/article_detail.html", {
@@ -335,8 +318,7 @@ def article_submit(request, pk):
 @login_required
 def review_list(request):
     """The bureau's own review desk: articles waiting, then those it decided."""
-    if not request.user.can(Can.REVIEW_ARTICLES):
-        raise PermissionDenied
+    require(request.user, Can.REVIEW_ARTICLES)
     articles = Article.objects.visible_to(request.user).select_related("author")
     return render(request, "activities/review_list.html", {
         "waiting": articles.filter(status=Article.Status.SUBMITTED).order_by("submitted_at", "id"),
@@ -346,9 +328,8 @@ def review_list(request):
 @require_POST
 @login_required
 def article_decide(request, pk):
-    article = _visible_article(request, pk)
-    if not request.user.can(Can.REVIEW_ARTICLES):
-        raise PermissionDenied
+    article = get_visible_or_404(ARTICLE_PAGE, request.user, pk=pk)
+    require(request.user, Can.REVIEW_ARTICLES)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -369,7 +350,7 @@ def article_decide(request, pk):
 @require_POST
 @login_required
 def article_publish(request, pk):
-    article = _visible_article(request, pk)
+    article = get_visible_or_404(ARTICLE_PAGE, request.user, pk=pk)
     if not article.can_publish(request.user):
         raise PermissionDenied
     form = PublishForm(request.POST, instance=Article.objects.get(pk=article.pk))

@@ -2,14 +2,13 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts.policy import Can, require
+from accounts.policy import Can, get_changeable_or_404, require
 from children.models import Child
 
 from . import services
@@ -35,16 +34,9 @@ def worklist(request):
         "counts": {name: len(getattr(lists, name)) for name in SECTIONS}})
 
 
-def _changeable_child(request, child_pk) -> Child:
-    child = get_object_or_404(Child.objects.visible_to(request.user).in_registry(), pk=child_pk)
-    if not child.can_change(request.user):
-        raise PermissionDenied
-    return child
-
-
 @login_required
 def visit_create(request, child_pk):
-    child = _changeable_child(request, child_pk)
+    child = get_changeable_or_404(Child.objects.in_registry(), request.user, pk=child_pk)
     kind = request.GET.get("kind")
     initial = {"visited_on": timezone.localdate(),
                "type": Visit.Type.PHONE if kind == DueVisit.Kind.CALL else Visit.Type.HOME}
@@ -61,9 +53,7 @@ def visit_create(request, child_pk):
 
 @login_required
 def visit_edit(request, pk):
-    visit = get_object_or_404(Visit.objects.visible_to(request.user).select_related("child"), pk=pk)
-    if not visit.can_change(request.user):
-        raise PermissionDenied
+    visit = get_changeable_or_404(Visit.objects.select_related("child"), request.user, pk=pk)
     form = VisitForm(request.POST or None, request.FILES or None, instance=visit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,7 +96,7 @@ def photo(request, pk):
 
 @login_required
 def call_create(request, child_pk):
-    child = _changeable_child(request, child_pk)
+    child = get_changeable_or_404(Child.objects.in_registry(), request.user, pk=child_pk)
     visit = None
     if request.GET.get("visit"):
         visit = Visit.objects.filter(child=child, pk=request.GET["visit"]).first()
