@@ -1,4 +1,11 @@
-"""Personas shared by every app's tests (STYLE.md §10)."""
+"""Fixtures shared by every app's tests (STYLE.md §10): personas, a user factory, a temporary
+protected-media root and a signed-in phone-sized browser."""
+
+import itertools
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -6,58 +13,75 @@ from accounts.models import Role, User
 from divisions.models import Division
 
 CHIKAN, LEIZHOU, SUIXI = "440802", "440882", "440823"
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "pw-for-tests-1234"
 
 
 def make_user(username, role, areas=(), **extra) -> User:
-    user = User.objects.create_user(username=username, password="pw-for-tests-1234", role=role,
+    """A user of `role` scoped to the divisions whose codes are in `areas` (password PASSWORD)."""
+    user = User.objects.create_user(username=username, password=PASSWORD, role=role,
                                     full_name=extra.pop("full_name", username), **extra)
     if areas:
         user.areas.set(Division.objects.filter(code__in=areas))
     return user
 
 
+# ---------------------------------------------------------------- users
+
 @pytest.fixture
-def worker(db):
+def user_factory(db):
+    """user_factory(role, areas=(), username=None, **extra) → a new user; the username is made up
+    unless given (e.g. user_factory(Role.SOCIAL_WORKER, [CHIKAN]))."""
+    numbers = itertools.count(1)
+
+    def create(role, areas=(), username=None, **extra):
+        return make_user(username or f"{role}_{next(numbers)}", role, areas, **extra)
+
+    return create
+
+
+@pytest.fixture
+def worker(user_factory):
     """A social worker of 赤坎区."""
-    return make_user("worker_chikan", Role.SOCIAL_WORKER, [CHIKAN])
+    return user_factory(Role.SOCIAL_WORKER, [CHIKAN], "worker_chikan")
 
 
 @pytest.fixture
-def other_worker(db):
+def other_worker(user_factory):
     """A social worker of 雷州市."""
-    return make_user("worker_leizhou", Role.SOCIAL_WORKER, [LEIZHOU])
+    return user_factory(Role.SOCIAL_WORKER, [LEIZHOU], "worker_leizhou")
 
 
 @pytest.fixture
-def lead(db):
-    return make_user("lead", Role.PROJECT_LEAD, is_staff=True)
+def lead(user_factory):
+    return user_factory(Role.PROJECT_LEAD, username="lead", is_staff=True)
 
 
 @pytest.fixture
-def supervisor(db):
-    return make_user("supervisor", Role.SUPERVISOR, is_staff=True)
+def supervisor(user_factory):
+    return user_factory(Role.SUPERVISOR, username="supervisor", is_staff=True)
 
 
 @pytest.fixture
-def bureau(db):
-    return make_user("bureau", Role.BUREAU)
+def bureau(user_factory):
+    return user_factory(Role.BUREAU, username="bureau")
 
 
 @pytest.fixture
-def county_bureau(db):
+def county_bureau(user_factory):
     """遂溪县民政局."""
-    return make_user("county_bureau", Role.COUNTY_BUREAU, [SUIXI])
+    return user_factory(Role.COUNTY_BUREAU, [SUIXI], "county_bureau")
 
 
 @pytest.fixture
-def sysadmin(db):
-    return make_user("sysadmin", Role.ADMIN, is_staff=True, is_superuser=True)
+def sysadmin(user_factory):
+    return user_factory(Role.ADMIN, username="sysadmin", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
-def outsider(db):
+def outsider(user_factory):
     """Signed in, but with no role that sees anything (a worker with no area)."""
-    return make_user("outsider", Role.SOCIAL_WORKER)
+    return user_factory(Role.SOCIAL_WORKER, username="outsider")
 
 
 @pytest.fixture
@@ -69,3 +93,53 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+# ---------------------------------------------------------------- files
+
+@pytest.fixture(autouse=True)
+def protected_media(settings):
+    """For every test, PROTECTED_MEDIA_ROOT (and MEDIA_ROOT beside it) point at a fresh temporary
+    directory, removed afterwards: no upload of a test reaches var/. Returns the protected root (a Path)."""
+    root = Path(tempfile.mkdtemp(prefix="tonghu-media-"))
+    settings.PROTECTED_MEDIA_ROOT = str(root / "protected")
+    settings.MEDIA_ROOT = str(root / "media")
+    yield root / "protected"
+    shutil.rmtree(root, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- browser
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch):
+    """browser_page(user, width=375) → a new Playwright page of Debian's chromium on a `width` px wide
+    phone-like screen (zh-CN), signed in as `user` (anonymous when user is None). Open pages with
+    f"{live_server.url}/…". Skips when /usr/bin/chromium or the playwright package is missing."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"browser test: {CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("browser test: the playwright package is missing (pip install -r requirements.txt)")
+    from django.conf import settings
+    from django.test import Client
+
+    # Playwright's sync API keeps an event loop running in this thread; the ORM refuses to run beside
+    # one unless told. Only for the tests that use this fixture: monkeypatch restores it afterwards.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+
+        def open_page(user=None, width=375):
+            context = browser.new_context(viewport={"width": width, "height": 812}, device_scale_factor=2,
+                                          is_mobile=width < 768, has_touch=width < 768, locale="zh-CN")
+            if user is not None:
+                client = Client()
+                client.force_login(user)
+                context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                                      "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+            return context.new_page()
+
+        yield open_page
+        browser.close()

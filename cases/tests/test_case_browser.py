@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from cases.models import Case
 from children.tests.factories import ChildFactory
@@ -13,33 +12,9 @@ from conftest import make_user
 
 from .case_helpers import case_through, serve
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", settings.BASE_DIR / "var" / "screenshots"))
-
-
-@pytest.fixture
-def phone(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
-                                      is_mobile=True, has_touch=True, locale="zh-CN")
-
-        def open_as(user):
-            client = Client()
-            client.force_login(user)
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
-                                  "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
-            return context.new_page()
-
-        yield open_as
-        browser.close()
 
 
 def _shot(page, name):
@@ -48,10 +23,10 @@ def _shot(page, name):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
 
 
-def test_worker_opens_a_case_and_assesses_on_a_phone(live_server, phone):
+def test_worker_opens_a_case_and_assesses_on_a_phone(live_server, browser_page):
     worker = make_user("worker_phone", "social_worker", ["440802"])
     child = ChildFactory(name="林小雨", social_worker=worker)
-    page = phone(worker)
+    page = browser_page(worker)
     page.goto(f"{live_server.url}/cases/new/?child={child.pk}&visit=3")
     _shot(page, "case_intake")
     page.get_by_label("接案原因").fill("祖母年迈，孩子放学后常独自在家")
@@ -71,7 +46,7 @@ def test_worker_opens_a_case_and_assesses_on_a_phone(live_server, phone):
     assert case.stage == Case.Stage.ASSESSMENT
 
 
-def test_case_file_reads_well_on_a_phone(live_server, phone):
+def test_case_file_reads_well_on_a_phone(live_server, browser_page):
     worker = make_user("worker_phone", "social_worker", ["440802"])
     supervisor = make_user("supervisor_b", "supervisor", is_staff=True)
     from cases import services
@@ -81,7 +56,7 @@ def test_case_file_reads_well_on_a_phone(live_server, phone):
     case_through(case, worker, supervisor, Case.Stage.INTERVENTION)
     serve(case, worker, code="family_education", participants=("guardian", "child"))
     services.add_note(case=case, by=worker, text="班主任反映孩子上课更专注。")
-    page = phone(worker)
+    page = browser_page(worker)
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     assert page.get_by_role("link", name="记录服务").is_visible()
     _shot(page, "case_detail")

@@ -5,45 +5,20 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from cases.models import Incident
 from children.tests.factories import ChildFactory
 from conftest import make_user
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", settings.BASE_DIR / "var" / "screenshots"))
 
 
-@pytest.fixture
-def phone(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
-                                      is_mobile=True, has_touch=True, locale="zh-CN")
-
-        def open_as(user):
-            client = Client()
-            client.force_login(user)
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
-                                  "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
-            return context.new_page()
-
-        yield open_as
-        browser.close()
-
-
-def test_worker_files_a_report_on_a_phone_and_logs_the_police(live_server, phone):
+def test_worker_files_a_report_on_a_phone_and_logs_the_police(live_server, browser_page):
     worker = make_user("worker_phone", "social_worker", ["440802"])
     child = ChildFactory(name="林小雨")
-    page = phone(worker)
+    page = browser_page(worker)
     page.goto(f"{live_server.url}/cases/incidents/new/?child={child.pk}")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "incident_form_375.png"), full_page=True)

@@ -6,42 +6,16 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from children.models import Child
 from conftest import make_user
 
 from .importing_helpers import HEADERS, make_id, to_xlsx
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", settings.BASE_DIR / "var" / "screenshots"))
 BORN = datetime.date(2014, 6, 15)
-
-
-@pytest.fixture
-def phone(live_server, settings, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    settings.PROTECTED_MEDIA_ROOT = tmp_path / "protected"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
-                                      is_mobile=True, has_touch=True, locale="zh-CN")
-
-        def open_as(user):
-            client = Client()
-            client.force_login(user)
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
-                                  "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
-            return context.new_page()
-
-        yield open_as
-        browser.close()
 
 
 def ledger(tmp_path, name, bad_id=False):
@@ -54,9 +28,9 @@ def ledger(tmp_path, name, bad_id=False):
     return path
 
 
-def test_worker_sees_the_problem_then_imports_the_corrected_ledger(live_server, phone, tmp_path):
+def test_worker_sees_the_problem_then_imports_the_corrected_ledger(live_server, browser_page, tmp_path):
     worker = make_user("worker_phone", "social_worker", ["440802"])
-    page = phone(worker)
+    page = browser_page(worker)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{live_server.url}/children/import/")
     page.screenshot(path=str(SCREENSHOTS / "import_start_375.png"), full_page=True)

@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 BORN = datetime.date(2014, 6, 15)
 
 
-@pytest.fixture(autouse=True)
-def protected_media(settings, tmp_path):
-    settings.PROTECTED_MEDIA_ROOT = tmp_path / "protected"
-    return settings.PROTECTED_MEDIA_ROOT
-
-
 def upload(rows, name="台账.xlsx"):
     return SimpleUploadedFile(name, to_xlsx([HEADERS, *rows]).getvalue())
 

@@ -149,7 +149,9 @@ def test_filter_by_category_risk_stage_worker_and_status(client_for, lead, worke
     assert "已退出" not in names(client)  # the registry shows children in it unless asked
     assert names(client, status="exited") == ["已退出"]
     assert len(names(client, status="all")) == 4
-    assert left_behind.pk
+    # Filters combine: the left-behind child in primary school, and nobody left-behind who dropped out.
+    assert names(client, category="left_behind", stage="primary") == [left_behind.name]
+    assert names(client, category="left_behind", stage="dropped_out") == []
 
 
 def test_filter_by_age_range(client_for, lead):
@@ -186,7 +188,9 @@ def test_filter_by_overdue_reassessment(client_for, lead, worker):
     with time_machine.travel(datetime.datetime(2027, 4, 10, 10, 0, tzinfo=datetime.UTC), tick=False):
         children, _form = filtered_children(lead, {"reassess": "soon"})
         assert [c.name for c in children] == ["刚评估"]
-    assert never.pk
+    # Sorted by when the reassessment is due (not by name): the child never assessed first, then the earliest.
+    children, _form = filtered_children(lead, {"sort": "reassess"})
+    assert list(children) == [never, old, after_event, fresh]
 
 
 def test_an_impossible_age_range_is_refused_in_chinese_and_lists_nothing(client_for, lead):

@@ -3,47 +3,32 @@
 import subprocess
 from pathlib import Path
 
+import polib
 from django.conf import settings
 
 CATALOG = Path(settings.BASE_DIR) / "config" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
-def parse_entries(text: str):
-    """(flags, msgid, msgstr) for each live entry; obsolete (#~) entries are ignored."""
-    entries, flags, field, parts = [], "", None, {"msgid": [], "msgstr": []}
+def live_entries(path) -> list[polib.POEntry]:
+    """The entries of a catalog or template, the header and obsolete (#~) entries left out."""
+    return [entry for entry in polib.pofile(str(path), wrapwidth=0) if not entry.obsolete]
 
-    def flush():
-        if parts["msgid"] or parts["msgstr"]:
-            entries.append((flags, "".join(parts["msgid"]), "".join(parts["msgstr"])))
 
-    for line in text.splitlines() + [""]:
-        if not line.strip():
-            flush()
-            flags, field, parts = "", None, {"msgid": [], "msgstr": []}
-        elif line.startswith("#,"):
-            flags += line
-        elif line.startswith("#"):
-            continue
-        elif line.startswith("msgid_plural"):
-            field = None
-        elif line.startswith("msgid "):
-            field = "msgid"
-            parts[field].append(line[6:].strip().strip('"'))
-        elif line.startswith("msgstr"):
-            field = "msgstr"
-            parts[field].append(line.split(" ", 1)[1].strip().strip('"'))
-        elif line.startswith('"') and field:
-            parts[field].append(line.strip().strip('"'))
-    return entries
+def untranslated(entry: polib.POEntry) -> bool:
+    if entry.msgid_plural:
+        return not entry.msgstr_plural or not all(entry.msgstr_plural.values())
+    return not entry.msgstr
 
 
 def test_catalog_has_no_empty_or_fuzzy_entry():
-    entries = parse_entries(CATALOG.read_text(encoding="utf-8"))
+    catalog = polib.pofile(str(CATALOG), wrapwidth=0)
+    entries = live_entries(CATALOG)
     assert len(entries) > 50
-    header = [e for e in entries if e[1] == ""]
-    assert len(header) == 1 and "Plural-Forms: nplurals=1; plural=0;" in header[0][2]
-    fuzzy = [msgid or "(header)" for flags, msgid, _ in entries if "fuzzy" in flags]
-    empty = [msgid for _, msgid, msgstr in entries if msgid and not msgstr]
+    assert catalog.metadata.get("Plural-Forms") == "nplurals=1; plural=0;"
+    fuzzy = [entry.msgid for entry in entries if "fuzzy" in entry.flags]
+    if catalog.metadata_is_fuzzy:
+        fuzzy.insert(0, "(header)")
+    empty = [entry.msgid for entry in entries if untranslated(entry)]
     assert fuzzy == [], f"fuzzy entries: {fuzzy[:10]}"
     assert empty == [], f"untranslated entries: {empty[:10]}"
 
@@ -57,7 +42,7 @@ def test_every_msgid_in_the_code_is_in_the_catalog(tmp_path):
     """makemessages into a scratch copy finds nothing new: the catalog is in step with the code."""
     scratch = tmp_path / "django.po"
     scratch.write_text(CATALOG.read_text(encoding="utf-8"), encoding="utf-8")
-    before = {m for _, m, _ in parse_entries(scratch.read_text(encoding="utf-8"))}
+    before = {(entry.msgctxt, entry.msgid) for entry in live_entries(scratch)}
     pot = tmp_path / "new.pot"
     files = [str(p) for ext in ("py", "html", "txt") for p in Path(settings.BASE_DIR).rglob(f"*.{ext}")
              if ".venv" not in p.parts and "var" not in p.parts and "node_modules" not in p.parts]
@@ -66,6 +51,6 @@ def test_every_msgid_in_the_code_is_in_the_catalog(tmp_path):
     subprocess.run(["xgettext", "-L", "Python", "--from-code=UTF-8", "-k_", "-kgettext", "-kgettext_lazy",
                     "-kpgettext:1c,2", "-kpgettext_lazy:1c,2", "-kngettext:1,2", "-kngettext_lazy:1,2",
                     "-o", str(pot), *py_files], check=True)
-    found = {m for _, m, _ in parse_entries(pot.read_text(encoding="utf-8")) if m}
-    missing = sorted(found - before)
+    found = {(entry.msgctxt, entry.msgid) for entry in live_entries(pot)}
+    missing = sorted(found - before, key=lambda key: (key[0] or "", key[1]))
     assert missing == [], f"msgids in code but not in the catalog (run `make messages`): {missing[:10]}"

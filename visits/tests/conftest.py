@@ -6,13 +6,6 @@ from children.tests.factories import ChildFactory
 from visits.models import Visit
 
 
-@pytest.fixture(autouse=True)
-def protected_media(settings, tmp_path):
-    settings.PROTECTED_MEDIA_ROOT = str(tmp_path / "protected")
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "protected"
-
-
 @pytest.fixture
 def child(db):
     """A medium-high risk child of 赤坎区 (the `worker` persona's county)."""

@@ -14,23 +14,14 @@ from conftest import make_user
 
 from .conftest import make_visit
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SHOTS = Path(os.environ.get("VISITS_SCREENSHOTS", "var/screenshots"))
 
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
-        yield context.new_page()
-        context.close()
-        browser.close()
+def page(browser_page):
+    """Not signed in: signed_in_worker() uses the login form, with a password in Chinese."""
+    return browser_page()
 
 
 def signed_in_worker(live_server, page):
