@@ -21,8 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from accounts.services import notify, request_approval
 
-from .models import Child, RiskLevel, RiskPolicy
-from .risk_models import RiskAssessment, RiskEvent
+from .models import Child, RiskAssessment, RiskEvent, RiskLevel, RiskPolicy
 
 REVIEW_KIND = "risk_review"
 

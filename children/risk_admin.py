@@ -12,9 +12,8 @@ from accounts.admin import PolicyAdminMixin, ScopedModelAdmin
 from accounts.models import Role
 from accounts.services import approve, pending_approval, return_for_revision
 
-from .models import RiskLevel, RiskPolicy
+from .models import RiskAssessment, RiskEvent, RiskLevel, RiskPolicy
 from .risk import REVIEW_KIND, TRIGGERS, trigger_label
-from .risk_models import RiskAssessment, RiskEvent
 
 
 class LevelDiffersFilter(admin.SimpleListFilter):

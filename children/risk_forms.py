@@ -2,9 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Child, RiskLevel, RiskPolicy
+from .models import Child, RiskAssessment, RiskEvent, RiskLevel, RiskPolicy
 from .risk import DIMENSIONS, SCORE_CHOICES, TRIGGERS, applicable_triggers, propose, trigger_label
-from .risk_models import RiskAssessment, RiskEvent
 
 
 class RiskAssessmentForm(forms.Form):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.home import Card
 from accounts.models import Role
 
-from .models import Child, RiskPolicy
+from .models import Child, RiskAssessment, RiskPolicy
 from .risk import (
     DIMENSIONS,
     TRIGGERS_BY_CODE,
@@ -26,7 +26,6 @@ from .risk import (
     with_reassessment_due,
 )
 from .risk_forms import RiskAssessmentForm, RiskEventForm
-from .risk_models import RiskAssessment
 from .timeline import Event
 
 

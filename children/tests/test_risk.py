@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import Approval, Notification
-from children.models import Child, RiskLevel, RiskPolicy
+from children.models import Child, RiskAssessment, RiskEvent, RiskLevel, RiskPolicy
 from children.risk import (
     add_months,
     propose,
@@ -14,7 +14,6 @@ from children.risk import (
     record_risk_event,
     with_reassessment_due,
 )
-from children.risk_models import RiskAssessment, RiskEvent
 from children.signals import risk_level_changed
 from children.tests.factories import ChildFactory
 from children.timeline import events_for

@@ -1,4 +1,4 @@
-"""Risk assessments (风险评估) and the events that call for one. Imported at the bottom of models.py.
+"""Risk assessments (风险评估) and the events that call for one.
 
 Every assessment is kept: a new one never changes an old one. The scoring lives in children/risk.py.
 """
@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import EncryptedTextField
 
-from .models import Child, RiskLevel
-
-__all__ = ["RiskAssessment", "RiskEvent"]
+from .child import Child
+from .policy import RiskLevel
 
 SCORE_FIELDS = ("score_family", "score_care", "score_schooling", "score_health", "score_economy", "score_safety")
 
@@ -116,7 +115,7 @@ class RiskAssessment(models.Model):
         """Called by accounts.services when the supervisor decides the review request."""
         from accounts.models import Approval
 
-        from .risk import record_risk_event
+        from ..risk import record_risk_event
 
         self.review_status = (self.Review.APPROVED if approval.status == Approval.Status.APPROVED
                               else self.Review.RETURNED)
