@@ -1,5 +1,5 @@
 """Risk assessment pages: assess (propose → confirm), a child's assessment history, one assessment,
-and recording an event that calls for reassessment. The supervisor reviews in the admin (risk_admin)."""
+and recording an event that calls for reassessment. The supervisor reviews in the admin (admin.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.home import Card
 from accounts.models import Role
 
+from .forms import RiskAssessmentForm, RiskEventForm
 from .models import Child, RiskAssessment, RiskPolicy
 from .risk import (
     DIMENSIONS,
@@ -25,7 +26,6 @@ from .risk import (
     trigger_label,
     with_reassessment_due,
 )
-from .risk_forms import RiskAssessmentForm, RiskEventForm
 from .timeline import Event
 
 
