@@ -20,12 +20,11 @@ from .risk import (
     DIMENSIONS,
     TRIGGERS_BY_CODE,
     reassessment_overdue_q,
-    record_assessment,
     record_findings,
-    record_risk_event,
     trigger_label,
     with_reassessment_due,
 )
+from .services import record_assessment, record_risk_event
 from .timeline import Event
 
 
@@ -147,7 +146,7 @@ def register_hooks() -> None:
     from accounts.home import register_card
 
     from . import timeline
-    from .risk import level_set_elsewhere
+    from .services import level_set_elsewhere
     from .signals import risk_level_changed
 
     risk_level_changed.connect(level_set_elsewhere, dispatch_uid="children.risk.level_set_elsewhere")

@@ -112,10 +112,14 @@ class RiskAssessment(models.Model):
         return {name.removeprefix("score_"): getattr(self, name) for name in SCORE_FIELDS}
 
     def approval_decided(self, approval) -> None:
-        """Called by accounts.services when the supervisor decides the review request."""
+        """Called by accounts.services when the supervisor decides the review request.
+
+        The one service call left in a model: accounts' approval protocol calls back the object
+        decided, and a returned assessment must make a reassessment due whichever way it was returned.
+        """
         from accounts.models import Approval
 
-        from ..risk import record_risk_event
+        from ..services import record_risk_event
 
         self.review_status = (self.Review.APPROVED if approval.status == Approval.Status.APPROVED
                               else self.Review.RETURNED)

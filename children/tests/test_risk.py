@@ -10,10 +10,9 @@ from children.risk import (
     add_months,
     propose,
     reassessment_overdue_q,
-    record_assessment,
-    record_risk_event,
     with_reassessment_due,
 )
+from children.services import record_assessment, record_risk_event
 from children.signals import risk_level_changed
 from children.tests.factories import ChildFactory
 from children.timeline import events_for

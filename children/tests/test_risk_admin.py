@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from accounts.models import Approval, Notification
 from children.models import RiskAssessment, RiskEvent, RiskPolicy
-from children.risk import record_assessment, with_reassessment_due
+from children.risk import with_reassessment_due
+from children.services import record_assessment
 from children.tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
