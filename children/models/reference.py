@@ -1,6 +1,5 @@
-"""Reference data: child categories, benefits, and the contacts on the ground (儿童主任, 儿童督导员).
-
-Loaded by data migrations; the project lead edits them in the admin.
+"""Reference data the records point at: child categories and benefits (loaded by a data migration),
+and the contacts on the ground (儿童主任, 儿童督导员, village committee).
 """
 
 import datetime
