@@ -7,7 +7,7 @@ import unicodedata
 from .models import Division
 
 
-def compact(text) -> str:
+def compact_name(text) -> str:
     """A written name compared loosely: full-width made half-width, no spaces or zero-width characters."""
     text = unicodedata.normalize("NFKC", str(text or ""))
     return "".join(text.replace("\u200b", "").replace("\ufeff", "").split())
@@ -38,7 +38,7 @@ def _division_keys(division: Division) -> set[str]:
     """The names a ledger may use for a division: its name, the name without its administrative
     suffix, and for villages the forms people say (特呈村委会 → 特呈村, 特呈; 南方社区居民委员会 →
     南方社区, 南方)."""
-    name = compact(division.name)
+    name = compact_name(division.name)
     keys = {name, _strip_city(name)}  # 湛江奋勇高新技术产业开发区 is also written 奋勇高新技术产业开发区
     name = _strip_city(name)
     if division.level == Division.Level.COUNTY:
@@ -61,9 +61,9 @@ def _division_keys(division: Division) -> set[str]:
 
 def _input_keys(text: str, level: str) -> list[str]:
     """What to look a written name up by: as written, without 湛江市, then also without its suffix."""
-    name = _strip_city(compact(text))
+    name = _strip_city(compact_name(text))
     suffixes = {"county": _COUNTY_SUFFIXES, "town": _TOWN_SUFFIXES, "village": _VILLAGE_SUFFIXES}[level]
-    return list(dict.fromkeys([compact(text), name, _strip_suffix(name, suffixes)[0]]))
+    return list(dict.fromkeys([compact_name(text), name, _strip_suffix(name, suffixes)[0]]))
 
 
 class DivisionNotFound(ValueError):
@@ -91,7 +91,7 @@ class DivisionMatcher:
             self.divisions[division.code] = division
             self.keys[division.code] = _division_keys(division)
             self.by_level.setdefault(division.level, []).append(division)
-            self.exact.setdefault(division.level, {}).setdefault(compact(division.name), []).append(division)
+            self.exact.setdefault(division.level, {}).setdefault(compact_name(division.name), []).append(division)
             for key in self.keys[division.code]:
                 self.index.setdefault(division.level, {}).setdefault(key, []).append(division)
 
@@ -115,7 +115,7 @@ class DivisionMatcher:
         above it. A missing level is inferred when the lower name is unique (a village named
         without its town is accepted when only one village of that county has that name).
         Raises DivisionNotFound or DivisionAmbiguous; all three empty → None."""
-        county, town, village = compact(county), compact(town), compact(village)
+        county, town, village = compact_name(county), compact_name(town), compact_name(village)
         if not (county or town or village):
             return None
         key = (county, town, village)
@@ -141,7 +141,7 @@ class DivisionMatcher:
     def match_text(self, text: str) -> tuple[Division | None, str]:
         """A place written in one cell (湛江市雷州市附城镇北门村12号): the deepest division its
         beginning names, and the rest of the text (the street address)."""
-        rest = _strip_city(compact(text))
+        rest = _strip_city(compact_name(text))
         found = None
         for level in ("county", "town", "village"):
             best: dict[str, int] = {}
@@ -166,7 +166,7 @@ class DivisionMatcher:
     def _written_forms(self, division: Division) -> set[str]:
         keys = self.keys[division.code]
         if division.level == Division.Level.TOWN:
-            core = _strip_suffix(compact(division.name), _TOWN_SUFFIXES)[0]
+            core = _strip_suffix(compact_name(division.name), _TOWN_SUFFIXES)[0]
             return keys | {core + s for s in _TOWN_SUFFIXES}
         if division.level == Division.Level.VILLAGE:
             return keys | {k + s for k in keys for s in _VILLAGE_SUFFIXES}
