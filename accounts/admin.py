@@ -77,6 +77,29 @@ class AuditEntryAdmin(admin.ModelAdmin):
 SAME_AS_CHANGE = "same as change"
 
 
+def staff_can(request, capability) -> bool:
+    """The admin's one access rule: a staff account whose role carries the capability."""
+    return capability is not None and request.user.is_staff and allows(request.user, capability)
+
+
+class CapabilityInlineMixin:
+    """Inlines follow the capability that manages the project (not Django model permissions)."""
+
+    inline_capability: Can = Can.MANAGE_PROJECT
+
+    def has_view_permission(self, request, obj=None):
+        return staff_can(request, self.inline_capability)
+
+    def has_change_permission(self, request, obj=None):
+        return staff_can(request, self.inline_capability)
+
+    def has_add_permission(self, request, obj=None):
+        return staff_can(request, self.inline_capability)
+
+    def has_delete_permission(self, request, obj=None):
+        return staff_can(request, self.inline_capability)
+
+
 class RoleAdminMixin:
     """Admin access by capability (accounts.policy): who may open, change and add; nothing is ever
     deleted here. `add_capability = None` lets nobody add."""
@@ -86,7 +109,7 @@ class RoleAdminMixin:
     add_capability: Can | None | str = SAME_AS_CHANGE
 
     def _staff_can(self, request, capability) -> bool:
-        return capability is not None and request.user.is_staff and allows(request.user, capability)
+        return staff_can(request, capability)
 
     def has_module_permission(self, request):
         return self._staff_can(request, self.view_capability)

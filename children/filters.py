@@ -20,9 +20,8 @@ from divisions.forms import DivisionField
 from divisions.models import code_prefix
 
 from . import idnumber
-from .models import Category, Child, ChildCategory, Parent, RiskLevel, benefit_gap_q, birthday_years_ago
+from .models import Category, Child, ChildCategory, Parent, RiskAssessment, RiskLevel, benefit_gap_q, birthday_years_ago
 from .risk import reassessment_due_expression
-from .risk_models import RiskAssessment
 
 NOT_GRADED = "none"
 ALL = "all"

@@ -1,5 +1,6 @@
 """Risk grading (分级分色, DOMAIN.md §4): the six dimensions, the override triggers, the proposal,
-and the services that record an assessment or an event that calls for one.
+and when the next assessment is due. The services that record an assessment or an event that calls
+for one are in children/services.py.
 
 The system only *proposes* a level; a person confirms it (with a reason when they differ) and the
 supervisor reviews it. Thresholds, which triggers count and at what level, and the reassessment
@@ -11,18 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Least
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.services import notify, request_approval
-
-from .models import Child, RiskLevel, RiskPolicy
-from .risk_models import RiskAssessment, RiskEvent
+from .models import Child, RiskAssessment, RiskEvent, RiskLevel, RiskPolicy
 
 REVIEW_KIND = "risk_review"
 
@@ -269,68 +264,3 @@ def reassessment_overdue_q(today: datetime.date):
     from django.db.models import Q
 
     return Q(reassess_due__lte=today) | Q(reassess_due__isnull=True)
-
-
-# ---------------------------------------------------------------- services
-
-@transaction.atomic
-def record_assessment(*, child: Child, by, occasion: str, assessed_on: datetime.date, scores: dict[str, int],
-                      triggers: list[str], confirmed_level: str, reason_for_difference: str = "",
-                      notes: str = "") -> RiskAssessment:
-    """Keep the assessment, set the child's confirmed level, close the events it answers and ask a
-    supervisor to review it."""
-    policy = RiskPolicy.current()
-    proposal = propose(scores=scores, triggers=triggers, policy=policy, age=child.age_on(assessed_on))
-    assessment = RiskAssessment(
-        child=child, occasion=occasion, assessed_on=assessed_on, assessed_by=by,
-        **{f"score_{code}": value for code, value in scores.items()},
-        triggers=sorted(proposal.fired) + sorted(set(triggers) - set(proposal.fired)),
-        total_score=proposal.total, proposed_level=proposal.level, confirmed_level=confirmed_level,
-        reason_for_difference=reason_for_difference.strip() if confirmed_level != proposal.level else "",
-        notes=notes, proposal_basis=proposal.basis(policy),
-        next_reassessment_on=add_months(assessed_on, policy.reassess_months),
-    )
-    assessment.full_clean()
-    assessment.save()
-    RiskEvent.objects.filter(child=child, resolved_by__isnull=True, occurred_on__lte=assessed_on).update(
-        resolved_by=assessment)
-    child._level_from_assessment = True  # tells level_set_elsewhere this change needs no new event
-    try:
-        child.set_risk_level(confirmed_level, by=by)
-    finally:
-        del child._level_from_assessment
-    request_approval(
-        obj=assessment, kind=REVIEW_KIND, by=by, approver_role=Role.SUPERVISOR,
-        title=gettext("Risk assessment of %(child)s waiting for review") % {"child": child.name},
-        note=gettext("Proposed %(proposed)s, confirmed %(confirmed)s.") % {
-            "proposed": assessment.get_proposed_level_display(), "confirmed": assessment.get_confirmed_level_display()},
-    )
-    return assessment
-
-
-@transaction.atomic
-def record_risk_event(*, child: Child, kind: str, occurred_on: datetime.date | None = None, note: str = "",
-                      by=None) -> RiskEvent:
-    """Something happened that calls for a reassessment at once (a report, a new guardian, a stay
-    in hospital, dropping out). Other apps call this; the child's worker is told."""
-    occurred_on = occurred_on or timezone.localdate()
-    policy = RiskPolicy.current()
-    event = RiskEvent.objects.create(
-        child=child, kind=kind, occurred_on=occurred_on, note=note, recorded_by=by,
-        reassess_by=occurred_on + datetime.timedelta(days=policy.reassess_after_event_days))
-    if child.social_worker_id and child.social_worker_id != getattr(by, "pk", None):
-        notify(recipients=[child.social_worker], level="warning", url=event.get_absolute_url(),
-               title=gettext("Reassess the risk of %(child)s: %(event)s") % {
-                   "child": child.name, "event": event.get_kind_display()},
-               key=f"risk_event:{event.pk}")
-    return event
-
-
-def level_set_elsewhere(sender, *, child: Child, old: str, new: str, by, **kwargs) -> None:
-    """risk_level_changed receiver: a level set outside an assessment (a discovery report confirming
-    high risk) makes a full reassessment due at once, so the six dimensions catch up with it."""
-    if getattr(child, "_level_from_assessment", False):
-        return
-    record_risk_event(child=child, kind=RiskEvent.Kind.LEVEL_SET, by=by,
-                      note=gettext("Risk level set to %(level)s without an assessment.") % {
-                          "level": RiskLevel(new).label if new else "—"})

@@ -8,9 +8,9 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.services import approve, pending_approval
 
-from .models import Child, RiskLevel
-from .risk import REVIEW_KIND, record_assessment
-from .risk_models import RiskAssessment
+from .models import Child, RiskAssessment, RiskLevel
+from .risk import REVIEW_KIND
+from .services import record_assessment
 
 # Scores whose totals land on each level under the default thresholds (2, 7, 12).
 SCORES = {

@@ -1,5 +1,5 @@
 """Risk assessment pages: assess (propose → confirm), a child's assessment history, one assessment,
-and recording an event that calls for reassessment. The supervisor reviews in the admin (risk_admin)."""
+and recording an event that calls for reassessment. The supervisor reviews in the admin (admin.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,19 +14,17 @@ from django.views.decorators.http import require_POST
 from accounts.home import Card
 from accounts.models import Role
 
-from .models import Child, RiskPolicy
+from .forms import RiskAssessmentForm, RiskEventForm
+from .models import Child, RiskAssessment, RiskPolicy
 from .risk import (
     DIMENSIONS,
     TRIGGERS_BY_CODE,
     reassessment_overdue_q,
-    record_assessment,
     record_findings,
-    record_risk_event,
     trigger_label,
     with_reassessment_due,
 )
-from .risk_forms import RiskAssessmentForm, RiskEventForm
-from .risk_models import RiskAssessment
+from .services import record_assessment, record_risk_event
 from .timeline import Event
 
 
@@ -148,7 +146,7 @@ def register_hooks() -> None:
     from accounts.home import register_card
 
     from . import timeline
-    from .risk import level_set_elsewhere
+    from .services import level_set_elsewhere
     from .signals import risk_level_changed
 
     risk_level_changed.connect(level_set_elsewhere, dispatch_uid="children.risk.level_set_elsewhere")

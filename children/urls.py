@@ -1,14 +1,35 @@
 from django.urls import path
 
-from . import list_views
-from .import_urls import urlpatterns as import_urlpatterns
-from .record_urls import urlpatterns as record_urlpatterns
-from .risk_urls import urlpatterns as risk_urlpatterns
+from . import import_views, list_views, risk_views, views
 
 app_name = "children"
 urlpatterns = [
     path("", list_views.child_list, name="list"),
-    *record_urlpatterns,
-    *risk_urlpatterns,
-    *import_urlpatterns,
+    # the 个人档案 (child record): create, view, edit, reveal, PDF, tags, benefits, exit
+    path("new/", views.child_create, name="create"),
+    path("turning-age/", views.turning_age, name="turning_age"),
+    path("<int:pk>/", views.child_detail, name="detail"),
+    path("<int:pk>/edit/", views.child_edit, name="edit"),
+    path("<int:pk>/pdf/", views.child_pdf, name="pdf"),
+    path("<int:pk>/photo/", views.child_photo, name="photo"),
+    path("<int:pk>/reveal-id/", views.child_reveal_id, name="reveal_id"),
+    path("<int:pk>/exit/", views.child_exit, name="exit"),
+    path("<int:pk>/readmit/", views.child_readmit, name="readmit"),
+    path("<int:pk>/categories/new/", views.category_edit, name="category_add"),
+    path("<int:pk>/categories/<int:link_pk>/", views.category_edit, name="category_edit"),
+    path("<int:pk>/categories/<int:link_pk>/remove/", views.category_remove, name="category_remove"),
+    path("<int:pk>/categories/<int:link_pk>/evidence/", views.category_evidence, name="category_evidence"),
+    path("<int:pk>/benefits/new/", views.enrolment_edit, name="enrolment_add"),
+    path("<int:pk>/benefits/<int:enrolment_pk>/", views.enrolment_edit, name="enrolment_edit"),
+    # risk grading
+    path("<int:pk>/risk/", risk_views.risk_history, name="risk_history"),
+    path("<int:pk>/risk/new/", risk_views.risk_assess, name="risk_assess"),
+    path("<int:pk>/risk/<int:assessment_pk>/", risk_views.risk_detail, name="risk_detail"),
+    path("<int:pk>/risk/events/new/", risk_views.risk_event_new, name="risk_event_new"),
+    # ledger import and export
+    path("import/", import_views.import_start, name="import"),
+    path("import/template.xlsx", import_views.import_template, name="import_template"),
+    path("import/<str:token>/", import_views.import_preview, name="import_preview"),
+    path("import/<str:token>/cancel/", import_views.import_cancel, name="import_cancel"),
+    path("export.xlsx", import_views.export, name="export"),
 ]

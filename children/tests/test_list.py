@@ -10,7 +10,7 @@ from django.urls import reverse
 from children import idnumber
 from children.filters import filtered_children
 from children.models import Category
-from children.risk import record_assessment, record_risk_event
+from children.services import record_assessment, record_risk_event
 from children.tests.factories import BenefitEnrolmentFactory, ChildCategoryFactory, ChildFactory, ParentFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,16 +5,14 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import Approval, Notification
-from children.models import Child, RiskLevel, RiskPolicy
+from children.models import Child, RiskAssessment, RiskEvent, RiskLevel, RiskPolicy
 from children.risk import (
     add_months,
     propose,
     reassessment_overdue_q,
-    record_assessment,
-    record_risk_event,
     with_reassessment_due,
 )
-from children.risk_models import RiskAssessment, RiskEvent
+from children.services import record_assessment, record_risk_event
 from children.signals import risk_level_changed
 from children.tests.factories import ChildFactory
 from children.timeline import events_for

@@ -7,9 +7,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from accounts.models import Approval, Notification
-from children.models import RiskPolicy
-from children.risk import record_assessment, with_reassessment_due
-from children.risk_models import RiskAssessment, RiskEvent
+from children.models import RiskAssessment, RiskEvent, RiskPolicy
+from children.risk import with_reassessment_due
+from children.services import record_assessment
 from children.tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Role
-from children.risk_models import RiskAssessment
+from children.models import RiskAssessment
 from children.tests.factories import ChildFactory
 from conftest import make_user
 

@@ -1,3 +1,5 @@
+"""The child (个人档案): its fields, the one scoping rule, and the helpers its search columns use."""
+
 import datetime
 import os
 import uuid
@@ -9,24 +11,17 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
 from accounts.fields import EncryptedCharField, EncryptedTextField, blind_index
 from accounts.models import Role
 
-from . import idnumber
-from .signals import risk_level_changed
-from .storage import protected_storage
-
-
-class RiskLevel(models.TextChoices):
-    HIGH = "high", _("High risk (red)")
-    MEDIUM_HIGH = "medium_high", _("Medium-high risk (yellow)")
-    MEDIUM_LOW = "medium_low", _("Medium-low risk (blue)")
-    LOW = "low", _("Low risk (green)")
-
+from .. import idnumber
+from ..signals import risk_level_changed
+from ..storage import protected_storage
+from .policy import RiskLevel
+from .reference import Benefit, Category, Contact
 
 # ---------------------------------------------------------------- helpers
 
@@ -69,116 +64,9 @@ def birthday_years_ago(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def evidence_upload_to(instance, filename):
-    return f"children/{instance.child_id}/evidence/{filename}"
-
-
 def photo_upload_to(instance, filename):
     # A random name: the file name a phone gives often carries the child's name or a date.
     return f"children/photos/{uuid.uuid4().hex}{os.path.splitext(filename)[1].lower()[:8]}"
-
-
-# ---------------------------------------------------------------- reference data
-
-class Category(models.Model):
-    """儿童类别 (DOMAIN.md §1): reference data loaded by a data migration."""
-
-    code = models.SlugField(_("short code"), max_length=32, unique=True)
-    name = models.CharField(_("category name"), max_length=32, unique=True)
-    max_age = models.PositiveSmallIntegerField(_("only under (age)"), default=18,
-                                               help_text=_("The tag ends on this birthday."))
-    rule = models.TextField(_("rule"), blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("child category")
-        verbose_name_plural = _("child categories")
-        ordering = ["order", "id"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("children:list") + f"?category={self.code}"
-
-
-class Benefit(models.Model):
-    """A benefit (保障待遇) and which categories suggest it (DOMAIN.md §2)."""
-
-    class Department(models.TextChoices):
-        CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs")
-        DISABLED_FEDERATION = "disabled_federation", _("Disabled persons' federation")
-        EDUCATION = "education", _("Education")
-        MEDICAL_SECURITY = "medical_security", _("Medical security")
-
-    code = models.SlugField(_("short code"), max_length=32, unique=True)
-    name = models.CharField(_("benefit name"), max_length=64, unique=True)
-    department = models.CharField(_("responsible department"), max_length=24, choices=Department.choices)
-    standard_amount = models.DecimalField(_("standard amount (yuan)"), max_digits=10, decimal_places=2, null=True,
-                                          blank=True)
-    amount_unit = models.CharField(_("amount per"), max_length=16, blank=True, help_text=_("e.g. month, year, once"))
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    categories = models.ManyToManyField(Category, verbose_name=_("suggested for categories"), blank=True,
-                                        related_name="benefits")
-    min_age = models.PositiveSmallIntegerField(_("from age"), null=True, blank=True)
-    below_age = models.PositiveSmallIntegerField(_("below age"), null=True, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("benefit")
-        verbose_name_plural = _("benefits")
-        ordering = ["order", "id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True)
-                                   | Q(valid_to__gte=models.F("valid_from")),
-                                   name="children_benefit_valid_to_after_from"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("admin:children_benefit_change", args=[self.pk])
-
-    def clean(self):
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError({"valid_to": _("The end date must not be before the start date.")})
-
-    def is_current(self, day: datetime.date | None = None) -> bool:
-        day = day or timezone.localdate()
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
-
-    def suits_age(self, age: int) -> bool:
-        return (self.min_age is None or age >= self.min_age) and (self.below_age is None or age < self.below_age)
-
-
-class Contact(models.Model):
-    """A person responsible on the ground: 儿童主任 (village), 儿童督导员 (town), village committee."""
-
-    class Kind(models.TextChoices):
-        CHILD_DIRECTOR = "child_director", _("Child director")
-        CHILD_SUPERVISOR = "child_supervisor", _("Child supervisor")
-        VILLAGE_COMMITTEE = "village_committee", _("Village committee contact")
-
-    kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=50)
-    division = models.ForeignKey("divisions.Division", verbose_name=_("area"), on_delete=models.PROTECT,
-                                 related_name="+")
-    phone = EncryptedCharField(_("phone"), blank=True)
-    active = models.BooleanField(_("in post"), default=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("contact on the ground")
-        verbose_name_plural = _("contacts on the ground")
-        ordering = ["division_id", "kind", "name"]
-
-    def __str__(self):
-        return f"{self.name}（{self.get_kind_display()}）"
-
-    def get_absolute_url(self):
-        return reverse("admin:children_contact_change", args=[self.pk])
 
 
 # ---------------------------------------------------------------- the child
@@ -206,6 +94,8 @@ class ChildQuerySet(models.QuerySet):
 
     def with_phone(self, phone: str) -> "ChildQuerySet":
         """Children whose guardian, caregiver or a parent has this phone number (exact)."""
+        from .family import Parent  # family.py imports this module
+
         index = phone_index(phone)
         if not index:
             return self.none()
@@ -232,31 +122,9 @@ class ChildQuerySet(models.QuerySet):
     def with_benefit_gap(self) -> "ChildQuerySet":
         """应享未享: a category (and age) suggests a benefit the child does not receive, or an
         enrolment is marked entitled/applied but not yet paid."""
+        from .benefits import benefit_gap_q  # benefits.py imports this module
+
         return self.filter(benefit_gap_q())
-
-
-def benefit_gap_q(day: datetime.date | None = None) -> Q:
-    day = day or timezone.localdate()
-    pending = Exists(BenefitEnrolment.objects.filter(
-        child=OuterRef("pk"), status__in=[BenefitEnrolment.Status.ENTITLED, BenefitEnrolment.Status.APPLIED]))
-    q = Q(pending)
-    benefits = Benefit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-                                      Q(valid_to__isnull=True) | Q(valid_to__gte=day)).prefetch_related("categories")
-    for benefit in benefits:
-        category_ids = [c.pk for c in benefit.categories.all()]
-        if not category_ids:
-            continue
-        suggested = Q(Exists(ChildCategory.objects.filter(child=OuterRef("pk"), category_id__in=category_ids)))
-        if benefit.min_age is not None:
-            suggested &= Q(birth_date__lte=birthday_years_ago(day, benefit.min_age))
-        if benefit.below_age is not None:
-            suggested &= Q(birth_date__gt=birthday_years_ago(day, benefit.below_age))
-        received = Exists(BenefitEnrolment.objects.filter(
-            child=OuterRef("pk"), benefit=benefit,
-            status__in=[BenefitEnrolment.Status.RECEIVING, BenefitEnrolment.Status.APPLIED,
-                        BenefitEnrolment.Status.ENTITLED]))
-        q |= suggested & ~Q(received)
-    return q
 
 
 class Child(models.Model):
@@ -418,7 +286,7 @@ class Child(models.Model):
     economy = models.CharField(_("family economy"), max_length=20, choices=Economy.choices, default=Economy.NONE)
     economy_note = models.TextField(_("family economy notes"), blank=True)
 
-    # 8. risk (assessments in risk_models)
+    # 8. risk (assessments in models/assessments.py)
     risk_level = models.CharField(_("risk level"), max_length=12, choices=RiskLevel.choices, blank=True,
                                   db_index=True)
 
@@ -541,6 +409,8 @@ class Child(models.Model):
 
     def missing_benefits(self, day: datetime.date | None = None) -> list[Benefit]:
         """应享未享 for this child: suggested or marked entitled/applied, but not being received."""
+        from .benefits import BenefitEnrolment  # benefits.py imports this module
+
         receiving = {e.benefit_id: e.status for e in self.benefit_enrolments.all()}
         pending = {BenefitEnrolment.Status.ENTITLED, BenefitEnrolment.Status.APPLIED}
         missing = [b for b in self.suggested_benefits(day)
@@ -581,298 +451,3 @@ class ChildRelatedQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(child__in=Child.objects.visible_to(user))
 
-
-class Parent(models.Model):
-    """One row per parent (DOMAIN.md §3.3)."""
-
-    class Kind(models.TextChoices):
-        FATHER = "father", _("Father")
-        MOTHER = "mother", _("Mother")
-
-    class Situation(models.TextChoices):
-        AT_HOME = "at_home", _("At home")
-        WORKING_AWAY = "working_away", _("Working away")
-        DEAD = "dead", _("Dead")
-        MISSING = "missing", _("Missing")
-        IN_PRISON = "in_prison", _("Serving a sentence")
-        IN_REHAB = "in_rehab", _("Compulsory drug rehabilitation")
-        SERIOUSLY_ILL = "seriously_ill", _("Seriously ill")
-        SEVERELY_DISABLED = "severely_disabled", _("Severely disabled")
-        OUT_OF_CONTACT = "out_of_contact", _("Out of contact")
-        GUARDIANSHIP_REVOKED = "guardianship_revoked", _("Guardianship revoked")
-        DEPORTED = "deported", _("Deported")
-
-    class ContactFrequency(models.TextChoices):
-        DAILY = "daily", _("Every day")
-        WEEKLY = "weekly", _("At least weekly")
-        MONTHLY = "monthly", _("At least monthly")
-        RARELY = "rarely", _("Less than monthly")
-        NEVER = "never", _("No contact")
-
-    child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.CASCADE, related_name="parents")
-    kind = models.CharField(_("father or mother"), max_length=8, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=50, blank=True)
-    id_number = EncryptedCharField(_("ID number"), blank=True)
-    situation = models.CharField(_("situation"), max_length=24, choices=Situation.choices,
-                                 default=Situation.WORKING_AWAY)
-    work_place = models.CharField(_("place of work"), max_length=100, blank=True,
-                                  help_text=_("Province and city, e.g. 广东省深圳市"))
-    away_since = models.DateField(_("away since"), null=True, blank=True)
-    phone = EncryptedCharField(_("phone"), blank=True)
-    phone_index = models.CharField(max_length=64, blank=True, null=True, db_index=True, editable=False)
-    contact_frequency = models.CharField(_("contacts the child"), max_length=10, choices=ContactFrequency.choices,
-                                         blank=True)
-    last_met_on = models.DateField(_("last met the child"), null=True, blank=True)
-    history = HistoricalRecords()
-
-    objects = ChildRelatedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = pgettext_lazy("family", "parent")
-        verbose_name_plural = _("parents")
-        ordering = ["child_id", "kind"]
-        constraints = [
-            models.UniqueConstraint(fields=["child", "kind"], name="children_parent_one_per_kind"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.name}".strip()
-
-    def save(self, *args, **kwargs):
-        self.id_number = idnumber.normalise(self.id_number)
-        self.phone_index = phone_index(self.phone)
-        super().save(*args, **kwargs)
-
-    @property
-
-    def get_absolute_url(self):
-        return self.child.get_absolute_url() + "#parents"
-
-
-    def id_number_masked(self) -> str:
-        return idnumber.mask(self.id_number)
-
-    @property
-    def months_since_met(self) -> int | None:
-        if not self.last_met_on:
-            return None
-        today = timezone.localdate()
-        return (today.year - self.last_met_on.year) * 12 + today.month - self.last_met_on.month
-
-    @property
-    def contacts_less_than_weekly(self) -> bool:
-        """Art. 23: parents working away must contact the child at least once a week."""
-        return self.contact_frequency in (self.ContactFrequency.MONTHLY, self.ContactFrequency.RARELY,
-                                          self.ContactFrequency.NEVER)
-
-
-class HouseholdMember(models.Model):
-    child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.CASCADE,
-                              related_name="household_members")
-    name = models.CharField(_("name"), max_length=50)
-    relation = models.CharField(_("relation to the child"), max_length=20)
-    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
-    occupation = models.CharField(_("occupation"), max_length=50, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    history = HistoricalRecords()
-
-    objects = ChildRelatedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("household member")
-        verbose_name_plural = _("household members")
-        ordering = ["child_id", "id"]
-
-    def __str__(self):
-        return f"{self.name}（{self.relation}）"
-
-    def get_absolute_url(self):
-        return self.child.get_absolute_url() + "#household"
-
-
-class ChildCategory(models.Model):
-    """A category tag on a child, with how and when it was recognised (认定)."""
-
-    child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.CASCADE,
-                              related_name="category_links")
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT,
-                                 related_name="child_links")
-    recognised_on = models.DateField(_("recognised on"))
-    basis = models.CharField(_("basis of recognition"), max_length=200,
-                             help_text=_("e.g. 民发〔2019〕62号; the document or finding the tag rests on"))
-    evidence = models.FileField(_("evidence"), upload_to=evidence_upload_to, storage=protected_storage, blank=True,
-                                max_length=200)
-    review_on = models.DateField(_("review on"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    history = HistoricalRecords()
-
-    objects = ChildRelatedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("category tag")
-        verbose_name_plural = _("category tags")
-        ordering = ["category__order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["child", "category"], name="children_childcategory_unique"),
-            models.CheckConstraint(condition=Q(review_on__isnull=True) | Q(review_on__gte=models.F("recognised_on")),
-                                   name="children_childcategory_review_after_recognised"),
-        ]
-
-    def __str__(self):
-        return f"{self.child} · {self.category}"
-
-    def get_absolute_url(self):
-        return self.child.get_absolute_url() + "#categories"
-
-    def clean(self):
-        if self.review_on and self.recognised_on and self.review_on < self.recognised_on:
-            raise ValidationError({"review_on": _("The review date must not be before the recognition date.")})
-
-    @property
-    def ends_on(self) -> datetime.date:
-        return self.child.birthday(self.category.max_age)
-
-
-class BenefitEnrolment(models.Model):
-    class Status(models.TextChoices):
-        ENTITLED = "entitled", _("Entitled")
-        APPLIED = "applied", _("Applied")
-        RECEIVING = "receiving", _("Receiving")
-        STOPPED = "stopped", _("Stopped")
-
-    child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.CASCADE,
-                              related_name="benefit_enrolments")
-    benefit = models.ForeignKey(Benefit, verbose_name=_("benefit"), on_delete=models.PROTECT,
-                                related_name="enrolments")
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ENTITLED)
-    applied_on = models.DateField(_("applied on"), null=True, blank=True)
-    started_on = models.DateField(_("paid from"), null=True, blank=True)
-    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
-    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    checked_on = models.DateField(_("checked on"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    history = HistoricalRecords()
-
-    objects = ChildRelatedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("benefit enrolment")
-        verbose_name_plural = _("benefit enrolments")
-        ordering = ["benefit__order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["child", "benefit"], name="children_benefitenrolment_unique"),
-            models.CheckConstraint(condition=~Q(status="stopped") | Q(stopped_on__isnull=False),
-                                   name="children_benefitenrolment_stopped_has_date"),
-            models.CheckConstraint(condition=Q(stopped_on__isnull=True) | Q(started_on__isnull=True)
-                                   | Q(stopped_on__gte=models.F("started_on")),
-                                   name="children_benefitenrolment_stopped_after_started"),
-        ]
-
-    def __str__(self):
-        return f"{self.child} · {self.benefit} · {self.get_status_display()}"
-
-    def get_absolute_url(self):
-        return self.child.get_absolute_url() + "#benefits"
-
-    def clean(self):
-        if self.status == self.Status.STOPPED and not self.stopped_on:
-            raise ValidationError({"stopped_on": _("Give the date the benefit stopped.")})
-        if self.stopped_on and self.started_on and self.stopped_on < self.started_on:
-            raise ValidationError({"stopped_on": _("The stop date must not be before the date payment began.")})
-
-
-class RiskPolicy(models.Model):
-    """The risk and visit policy the project lead edits (DOMAIN.md §4: [P] values are proposals).
-
-    One row (`RiskPolicy.current()`); every change is kept in its history.
-    """
-
-    visit_days_high = models.PositiveSmallIntegerField(_("home visit every (days), high risk"), default=14)
-    visit_days_medium_high = models.PositiveSmallIntegerField(_("home visit every (days), medium-high risk"),
-                                                              default=30)
-    visit_days_medium_low = models.PositiveSmallIntegerField(_("home visit every (days), medium-low risk"),
-                                                             default=90)
-    visit_days_low = models.PositiveSmallIntegerField(_("home visit every (days), low risk"), default=180)
-    call_days_high = models.PositiveSmallIntegerField(_("phone or video contact every (days), high risk"),
-                                                      default=14)
-    skip_weekends = models.BooleanField(_("due dates avoid weekends"), default=True)
-    overdue_grace_days = models.PositiveSmallIntegerField(_("days overdue before escalation"), default=3)
-    reassess_months = models.PositiveSmallIntegerField(_("reassess every (months)"), default=6)
-    monthly_visit_target = models.PositiveSmallIntegerField(
-        _("visits a month to high and medium-high risk families (contract)"), default=10)
-    # Risk grading (DOMAIN.md §4). Six dimensions are scored 0–3 each; the total is compared with
-    # these thresholds, and every override trigger found raises the proposal to at least its level.
-    score_high = models.PositiveSmallIntegerField(_("total score from which high risk is proposed"), default=12)
-    score_medium_high = models.PositiveSmallIntegerField(
-        _("total score from which medium-high risk is proposed"), default=7)
-    score_medium_low = models.PositiveSmallIntegerField(
-        _("total score from which medium-low risk is proposed"), default=2)
-    # {trigger code: level it forces, or "" when switched off}; a trigger missing here keeps the default
-    # level of children.risk.TRIGGERS, so a trigger added later works without a data migration.
-    trigger_levels = models.JSONField(_("override triggers"), default=dict, blank=True)
-    caregiver_old_age = models.PositiveSmallIntegerField(_("a caregiver counts as old from the age of"),
-                                                         default=70)
-    parents_not_met_months = models.PositiveSmallIntegerField(
-        _("parents not having met the child for more than (months)"), default=12)
-    reassess_after_event_days = models.PositiveSmallIntegerField(
-        _("reassess within (days) after an event"), default=0,
-        help_text=_("0 means at once: the reassessment is due on the day of the event."))
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("risk and visit policy")
-        verbose_name_plural = _("risk and visit policy")
-        constraints = [
-            models.CheckConstraint(condition=Q(visit_days_high__gte=1) & Q(visit_days_medium_high__gte=1)
-                                   & Q(visit_days_medium_low__gte=1) & Q(visit_days_low__gte=1),
-                                   name="children_riskpolicy_cadence_positive"),
-            models.CheckConstraint(condition=Q(score_high__gt=models.F("score_medium_high"))
-                                   & Q(score_medium_high__gt=models.F("score_medium_low")) & Q(score_medium_low__gte=1),
-                                   name="children_riskpolicy_thresholds_ordered",
-                                   violation_error_message=_("Thresholds must rise from medium-low to high risk, and "
-                                                             "medium-low must be at least 1: for example 2, 7 and 12.")),
-        ]
-
-    def __str__(self):
-        return str(_("risk and visit policy"))
-
-    def get_absolute_url(self):
-        return reverse("admin:children_riskpolicy_change", args=[self.pk])
-
-    def clean(self):
-        from .risk import validate_trigger_levels
-
-        super().clean()
-        validate_trigger_levels(self.trigger_levels)
-
-    def trigger_level(self, code: str) -> str:
-        """The level an override trigger forces under this policy; "" when switched off."""
-        from .risk import TRIGGERS_BY_CODE
-
-        if code in (self.trigger_levels or {}):
-            return self.trigger_levels[code]
-        return TRIGGERS_BY_CODE[code].default_level if code in TRIGGERS_BY_CODE else ""
-
-    @classmethod
-    def current(cls) -> "RiskPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
-
-    def visit_interval_days(self, level: str) -> int | None:
-        """Days between home visits for a risk level; None for a child not yet graded."""
-        return {
-            RiskLevel.HIGH: self.visit_days_high,
-            RiskLevel.MEDIUM_HIGH: self.visit_days_medium_high,
-            RiskLevel.MEDIUM_LOW: self.visit_days_medium_low,
-            RiskLevel.LOW: self.visit_days_low,
-        }.get(level)
-
-
-from .risk_models import *  # noqa: E402, F403  risk assessments live in their own module

@@ -1,4 +1,4 @@
-"""Risk assessments (风险评估) and the events that call for one. Imported at the bottom of models.py.
+"""Risk assessments (风险评估) and the events that call for one.
 
 Every assessment is kept: a new one never changes an old one. The scoring lives in children/risk.py.
 """
@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import EncryptedTextField
 
-from .models import Child, RiskLevel
-
-__all__ = ["RiskAssessment", "RiskEvent"]
+from .child import Child
+from .policy import RiskLevel
 
 SCORE_FIELDS = ("score_family", "score_care", "score_schooling", "score_health", "score_economy", "score_safety")
 
@@ -113,10 +112,14 @@ class RiskAssessment(models.Model):
         return {name.removeprefix("score_"): getattr(self, name) for name in SCORE_FIELDS}
 
     def approval_decided(self, approval) -> None:
-        """Called by accounts.services when the supervisor decides the review request."""
+        """Called by accounts.services when the supervisor decides the review request.
+
+        The one service call left in a model: accounts' approval protocol calls back the object
+        decided, and a returned assessment must make a reassessment due whichever way it was returned.
+        """
         from accounts.models import Approval
 
-        from .risk import record_risk_event
+        from ..services import record_risk_event
 
         self.review_status = (self.Review.APPROVED if approval.status == Approval.Status.APPROVED
                               else self.Review.RETURNED)

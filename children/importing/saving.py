@@ -1,0 +1,53 @@
+"""Saving a checked ledger: every child with its parents and categories, in one transaction."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from accounts.fields import blind_index
+from accounts.services import audit
+
+from ..models import Child, ChildCategory, Parent, name_pinyin, phone_index
+from .checking import ImportPlan, plan_import
+
+
+@transaction.atomic
+def save_plan(plan: ImportPlan, *, by=None, filename: str = "", request=None) -> list:
+    """Save every planned child with its parents and categories, and one audit entry; refuses a plan
+    with any problem, so a ledger is imported whole or not at all."""
+    if not plan.ok:
+        raise ValueError("refusing to save an import plan with problems")
+    children = []
+    for planned in plan.rows:
+        child = planned.child
+        # bulk_create skips Child.save(): fill the search columns it would fill.
+        child.name_pinyin, child.name_initials = name_pinyin(child.name)
+        child.id_number_index = blind_index(child.id_number) if child.id_number else None
+        child.guardian_phone_index = phone_index(child.guardian_phone)
+        child.caregiver_phone_index = phone_index(child.caregiver_phone)
+        children.append(child)
+    user = by if by is not None and by.is_authenticated else None
+    reason = str(_("Ledger import"))
+    bulk_create_with_history(children, Child, batch_size=500, default_user=user, default_change_reason=reason)
+    parents, links = [], []
+    for planned in plan.rows:
+        pk = planned.child.pk  # bulk_create returns primary keys on PostgreSQL and SQLite ≥ 3.35
+        for parent in planned.parents:
+            parent.child_id = pk
+            parent.phone_index = phone_index(parent.phone)
+            parents.append(parent)
+        for link in planned.categories:
+            link.child_id = pk
+            links.append(link)
+    bulk_create_with_history(parents, Parent, batch_size=500, default_user=user, default_change_reason=reason)
+    bulk_create_with_history(links, ChildCategory, batch_size=500, default_user=user, default_change_reason=reason)
+    audit(user=user, action="children.import", request=request, file=filename, children=len(children))
+    return children
+
+
+def import_ledger(file, *, by=None, dry_run: bool = False, filename: str = "") -> tuple[ImportPlan, list]:
+    """Check a ledger and, when every row is valid and this is not a dry run, save it whole."""
+    plan = plan_import(file, by=by)
+    if not plan.ok or dry_run:
+        return plan, []
+    return plan, save_plan(plan, by=by, filename=filename)

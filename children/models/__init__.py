@@ -1,0 +1,35 @@
+"""The child registry's models, one module per topic:
+
+- `reference`: child categories, benefits, contacts on the ground (reference data)
+- `policy`: risk levels and the risk and visit policy the project lead edits
+- `child`: the child record, its scoping rule and the helpers behind its search columns
+- `family`: parents and household members
+- `benefits`: category tags, benefit enrolments and the 应享未享 rule
+- `assessments`: risk assessments and the events that call for one
+
+Import from `children.models`; the migrations name `photo_upload_to` and `evidence_upload_to` here.
+"""
+
+from .assessments import SCORE_FIELDS, RiskAssessment, RiskEvent
+from .benefits import BenefitEnrolment, ChildCategory, benefit_gap_q, evidence_upload_to
+from .child import (
+    SURNAME_PINYIN,
+    Child,
+    ChildQuerySet,
+    ChildRelatedQuerySet,
+    age_on,
+    birthday_years_ago,
+    name_pinyin,
+    phone_index,
+    photo_upload_to,
+)
+from .family import HouseholdMember, Parent
+from .policy import RiskLevel, RiskPolicy
+from .reference import Benefit, Category, Contact
+
+__all__ = [
+    "SCORE_FIELDS", "SURNAME_PINYIN", "Benefit", "BenefitEnrolment", "Category", "Child", "ChildCategory",
+    "ChildQuerySet", "ChildRelatedQuerySet", "Contact", "HouseholdMember", "Parent", "RiskAssessment", "RiskEvent",
+    "RiskLevel", "RiskPolicy", "age_on", "benefit_gap_q", "birthday_years_ago", "evidence_upload_to", "name_pinyin",
+    "phone_index", "photo_upload_to",
+]
