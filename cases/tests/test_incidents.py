@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry, Notification, Role
-from cases import incident_services
+from cases.incidents import services as incident_services
 from cases.models import Case, Incident, IncidentMeasure, IncidentNotice, Recipient, Situation, route
 from cases.services import open_case
 from children.models import RiskLevel
@@ -471,7 +471,7 @@ def test_report_appears_on_the_childs_timeline(client_for, worker, child):
 
 def test_demo_reports_are_seeded_once():
     from accounts import demo as accounts_demo
-    from cases import incident_demo
+    from cases.incidents import demo as incident_demo
 
     accounts_demo.seed()
     ChildFactory()
@@ -506,7 +506,7 @@ def test_child_search_finds_only_visible_registered_children(client_for, worker,
 
 
 def test_a_long_registry_lists_only_the_chosen_child(client_for, worker, child, monkeypatch):
-    from cases.incident_forms import IncidentForm
+    from cases.incidents.forms import IncidentForm
 
     monkeypatch.setattr(IncidentForm, "FULL_LIST_LIMIT", 1)
     others = [ChildFactory(name=f"别的孩子{i}") for i in range(3)]

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from children.models import Child
 from divisions.forms import DivisionField
 
-from .models import Incident, IncidentMeasure, IncidentNotice, Situation
-from .models.incident import CONTRACT_SITUATIONS, FUTURE_TOLERANCE
+from ..models import Incident, IncidentMeasure, IncidentNotice, Situation
+from ..models.incident import CONTRACT_SITUATIONS, FUTURE_TOLERANCE
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
