@@ -19,7 +19,7 @@ from accounts.models import Approval, Role
 from accounts.policy import Can
 from accounts.services import approval_history, approve, pending_approval, return_for_revision
 
-from . import incident_admin  # noqa: F401  discovery reports register their own admin
+from .incidents import admin as incident_admin  # noqa: F401  discovery reports register their own admin
 from .models import (
     CLOSURE_APPROVAL,
     PLAN_APPROVAL,

@@ -8,4 +8,5 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # Case files: child timeline and home cards. Discovery reports: banner, card, timeline, beat task.
-        from . import hooks, incident_tasks, incident_views  # noqa: F401
+        from . import hooks, tasks  # noqa: F401
+        from .incidents import views  # noqa: F401

@@ -12,7 +12,8 @@ from accounts.services import approve, latest_approval
 from children.models import Child
 from divisions.models import Division
 
-from . import incident_demo, services
+from . import services
+from .incidents import demo as incident_demo
 from .models import (
     CLOSURE_APPROVAL,
     PLAN_APPROVAL,

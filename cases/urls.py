@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .incident_urls import urlpatterns as incident_urlpatterns
+from .incidents import views as incident_views
 
 app_name = "cases"
 urlpatterns = [
@@ -24,5 +24,15 @@ urlpatterns = [
     path("resources/new/", views.resource_edit, name="resource_create"),
     path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
     path("resources/<int:pk>/edit/", views.resource_edit, name="resource_edit"),
-    *incident_urlpatterns,
+    # Discovery reports (发现报告)
+    path("incidents/", incident_views.incident_list, name="incident_list"),
+    path("incidents/new/", incident_views.incident_create, name="incident_create"),
+    path("incidents/children/", incident_views.incident_child_options, name="incident_child_options"),
+    path("incidents/<int:pk>/", incident_views.incident_detail, name="incident_detail"),
+    path("incidents/<int:pk>/notices/<slug:recipient>/", incident_views.incident_log_notice,
+         name="incident_log_notice"),
+    path("incidents/<int:pk>/feedback/", incident_views.incident_feedback, name="incident_feedback"),
+    path("incidents/<int:pk>/measures/", incident_views.incident_add_measure, name="incident_add_measure"),
+    path("incidents/<int:pk>/confirm-risk/", incident_views.incident_confirm_risk, name="incident_confirm_risk"),
+    path("incidents/<int:pk>/link-child/", incident_views.incident_link_child, name="incident_link_child"),
 ]

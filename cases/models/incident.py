@@ -210,7 +210,10 @@ class Incident(models.Model):
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT,
                                     related_name="+")
     reported_at = models.DateTimeField(_("filed at"), default=timezone.now, db_index=True)
-    visit_id = models.PositiveIntegerField(_("from visit"), null=True, blank=True)
+    # The visit the report was raised from. PROTECT: visits are never deleted, and a report must not silently
+    # lose where it came from if one ever were. No reverse accessor: visits know nothing of cases.
+    visit = models.ForeignKey("visits.Visit", verbose_name=_("from visit"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True)
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     risk_decision = models.CharField(_("risk level"), max_length=10, choices=RiskDecision.choices,

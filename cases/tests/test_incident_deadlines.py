@@ -11,8 +11,8 @@ import time_machine
 from django.conf import settings
 
 from accounts.models import Notification
-from cases import incident_services
-from cases.incident_tasks import check_incident_deadlines
+from cases.incidents import services as incident_services
+from cases.tasks import check_incident_deadlines
 from children.tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db

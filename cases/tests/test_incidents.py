@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry, Notification, Role
-from cases import incident_services
+from cases.incidents import services as incident_services
 from cases.models import Case, Incident, IncidentMeasure, IncidentNotice, Recipient, Situation, route
 from cases.services import open_case
 from children.models import RiskLevel
 from children.tests.factories import ChildFactory
 from conftest import make_user
 from divisions.models import Division
+from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -144,13 +145,23 @@ def test_report_about_a_child_not_in_the_registry_needs_a_description_and_a_plac
 
 
 def test_visit_link_prefills_child_and_visit(client_for, worker, child):
-    response = client_for(worker).get(reverse("cases:incident_create") + f"?child={child.pk}&visit=42")
+    # A real visit: Incident.visit is a foreign key (issue 10), no longer any number.
+    visit = Visit.objects.create(child=child, visited_on=timezone.localdate(), duration_minutes=40, child_seen=True,
+                                 recorded_by=worker)
+    response = client_for(worker).get(reverse("cases:incident_create") + f"?child={child.pk}&visit={visit.pk}")
     form = response.context["form"]
-    assert form.initial == {"child": child.pk, "visit_id": 42}
-    client_for(worker).post(reverse("cases:incident_create"), report_data(child=child.pk, visit_id=42))
+    assert form.initial == {"child": child.pk, "visit_id": visit.pk}
+    client_for(worker).post(reverse("cases:incident_create"), report_data(child=child.pk, visit_id=visit.pk))
     incident = Incident.objects.get()
-    assert incident.visit_id == 42
-    assert 'href="/visits/42/"' in client_for(worker).get(incident.get_absolute_url()).content.decode()
+    assert incident.visit_id == visit.pk
+    assert f'href="/visits/{visit.pk}/"' in client_for(worker).get(incident.get_absolute_url()).content.decode()
+
+
+def test_a_visit_that_does_not_exist_is_refused(client_for, worker, child):
+    response = client_for(worker).post(reverse("cases:incident_create"), report_data(child=child.pk, visit_id=42))
+    assert response.status_code == 200
+    assert "本报告关联的探访记录不存在。" in response.context["form"].non_field_errors()
+    assert not Incident.objects.exists()
 
 
 @pytest.mark.parametrize("overrides, field, message", [
@@ -471,7 +482,7 @@ def test_report_appears_on_the_childs_timeline(client_for, worker, child):
 
 def test_demo_reports_are_seeded_once():
     from accounts import demo as accounts_demo
-    from cases import incident_demo
+    from cases.incidents import demo as incident_demo
 
     accounts_demo.seed()
     ChildFactory()
@@ -506,7 +517,7 @@ def test_child_search_finds_only_visible_registered_children(client_for, worker,
 
 
 def test_a_long_registry_lists_only_the_chosen_child(client_for, worker, child, monkeypatch):
-    from cases.incident_forms import IncidentForm
+    from cases.incidents.forms import IncidentForm
 
     monkeypatch.setattr(IncidentForm, "FULL_LIST_LIMIT", 1)
     others = [ChildFactory(name=f"别的孩子{i}") for i in range(3)]

@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.admin import PolicyAdminMixin, ScopedModelAdmin
 from accounts.services import audit
 
-from .models import Incident, IncidentMeasure, IncidentNotice, IncidentPolicy
+from ..models import Incident, IncidentMeasure, IncidentNotice, IncidentPolicy
 
 
 class IncidentNoticeInline(admin.TabularInline):

@@ -19,9 +19,9 @@ from children.timeline import Event
 from children.timeline import register as register_timeline
 from divisions.models import Division
 
-from . import incident_services as services
-from .incident_forms import FeedbackForm, IncidentForm, LinkChildForm, MeasureForm, NoticeForm
-from .models import Incident, IncidentPolicy, Need, Recipient
+from ..models import Incident, IncidentPolicy, Need, Recipient
+from . import services
+from .forms import FeedbackForm, IncidentForm, LinkChildForm, MeasureForm, NoticeForm
 
 
 def _visible(request):

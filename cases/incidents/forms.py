@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from children.models import Child
 from divisions.forms import DivisionField
+from visits.models import Visit
 
-from .models import Incident, IncidentMeasure, IncidentNotice, Situation
-from .models.incident import CONTRACT_SITUATIONS, FUTURE_TOLERANCE
+from ..models import Incident, IncidentMeasure, IncidentNotice, Situation
+from ..models.incident import CONTRACT_SITUATIONS, FUTURE_TOLERANCE
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -98,6 +99,11 @@ class IncidentForm(forms.Form):
                 data["place"] = child.residence
             else:
                 self.add_error("place", _("Choose where it happened (county, town, village)."))
+        visit_id = data.get("visit_id")
+        if visit_id and not Visit.objects.filter(pk=visit_id).exists():
+            # Only a hand-edited ?visit= number gets here; the foreign key would refuse it when saving.
+            # The field is hidden, so the message goes on top of the form.
+            self.add_error(None, _("The visit this report was raised from does not exist."))
         return data
 
 

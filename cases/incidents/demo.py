@@ -8,8 +8,8 @@ from accounts.models import User
 from children.models import Child
 from divisions.models import Division
 
-from . import incident_services as services
-from .models import Incident
+from ..models import Incident
+from . import services
 
 
 def seed() -> str:

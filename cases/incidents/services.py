@@ -12,7 +12,7 @@ from accounts.services import audit, notify, users_with_role
 from children.models import Child
 from divisions.models import Division
 
-from .models import (
+from ..models import (
     Case,
     Incident,
     IncidentMeasure,
@@ -22,8 +22,8 @@ from .models import (
     Recipient,
     route,
 )
-from .models.incident import FUTURE_TOLERANCE
-from .services import open_case
+from ..models.incident import FUTURE_TOLERANCE
+from ..services import open_case
 
 
 def _not_future(value: datetime.datetime, field: str) -> None:
