@@ -1,4 +1,4 @@
-"""Fixtures shared by every app's tests (STYLE.md §10): personas, a user factory, a temporary
+"""Fixtures shared by every app's tests (docs/style.md §10): personas, a user factory, a temporary
 protected-media root and a signed-in phone-sized browser."""
 
 import itertools

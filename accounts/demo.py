@@ -1,4 +1,4 @@
-"""Demo users, one per role (names fixed by DESIGN.md), and a team that meets the staffing rules."""
+"""Demo users, one per role (names fixed: docs/architecture.md), and a team that meets the staffing rules."""
 
 import os
 

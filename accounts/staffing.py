@@ -1,4 +1,4 @@
-"""The contract's staffing rules (需求书 人员配置要求; DOMAIN.md §7), one result per rule."""
+"""The contract's staffing rules (需求书 人员配置要求; docs/domain.md §7), one result per rule."""
 
 from dataclasses import dataclass
 

@@ -3,7 +3,7 @@
 Rules (docs/visits.md):
 - The next home visit is due `interval` days after the last home visit (or after the child entered
   the registry, for a child never visited), `interval` being the policy's days for the child's level.
-- High and medium-high risk families are visited at least once every calendar month (DOMAIN.md §4),
+- High and medium-high risk families are visited at least once every calendar month (docs/domain.md §4),
   so their due date is never later than the last day of the month after the last visit.
 - A due date on a public holiday (and, when the policy says so, on a weekend) moves to the working
   day before it, so that the gap between visits never exceeds the policy; only when that would land

@@ -1,4 +1,4 @@
-"""The zh_Hans catalog is complete: no empty and no fuzzy entry (STYLE.md §8)."""
+"""The zh_Hans catalog is complete: no empty and no fuzzy entry (docs/style.md §8)."""
 
 import subprocess
 from pathlib import Path

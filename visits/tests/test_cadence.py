@@ -1,4 +1,4 @@
-"""Cadence by risk level (DOMAIN.md §4): intervals, level changes, holidays, month ends, calendar gaps."""
+"""Cadence by risk level (docs/domain.md §4): intervals, level changes, holidays, month ends, calendar gaps."""
 
 import datetime
 
