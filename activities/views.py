@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,16 +109,21 @@ def edit(request, pk):
 @login_required
 def photo_add(request, pk):
     activity = get_changeable_or_404(ACTIVITY_PAGE, request.user, pk=pk)
+    return _add_picture(request, activity, services.add_photo, "activity", _("Photo added."))
+
+
+def _add_picture(request, owner, add, owner_arg: str, done_message) -> HttpResponse:
+    """Add a photo to an activity or an image to an article; form errors go back as messages."""
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
-        services.add_photo(activity=activity, upload=form.cleaned_data["image"],
-                           caption=form.cleaned_data["caption"], by=request.user)
-        messages.success(request, _("Photo added."))
-        return redirect(activity)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-    return redirect(activity)
+        add(**{owner_arg: owner}, upload=form.cleaned_data["image"], caption=form.cleaned_data["caption"],
+            by=request.user)
+        messages.success(request, done_message)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(owner)
 
 
 def _serve(photo) -> FileResponse:
@@ -272,16 +277,7 @@ def article_edit(request, pk):
 @login_required
 def article_image_add(request, pk):
     article = get_changeable_or_404(ARTICLE_PAGE, request.user, pk=pk)
-    form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        services.add_article_image(article=article, upload=form.cleaned_data["image"],
-                                   caption=form.cleaned_data["caption"], by=request.user)
-        messages.success(request, _("Image added."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect(article)
+    return _add_picture(request, article, services.add_article_image, "article", _("Image added."))
 
 
 @login_required
