@@ -156,6 +156,10 @@ class ProtectedFileInput(forms.ClearableFileInput):
 
     template_name = "accounts/widgets/protected_file_input.html"
 
+    def is_initial(self, value):
+        # Django's asks `getattr(value, "url", False)`, and the protected storage raises ValueError there.
+        return bool(value and getattr(value, "name", None))
+
 
 class ProtectedFileFormField(forms.FileField):
     def __init__(self, *, documents: bool = False, **kwargs):

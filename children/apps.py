@@ -7,12 +7,6 @@ class ChildrenConfig(AppConfig):
     verbose_name = _("Child registry")
 
     def ready(self):
-        from accounts.home import register_card
+        from . import hooks
 
-        from . import risk_views, timeline
-        from .services import registry_events
-        from .views import turning_age_card
-
-        risk_views.register_hooks()
-        timeline.register(registry_events)
-        register_card(order=28, func=turning_age_card)
+        hooks.register()

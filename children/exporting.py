@@ -29,7 +29,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from accounts.models import Role
+from accounts.policy import Can, allows
 from accounts.services import audit
 from divisions.models import Division
 
@@ -67,7 +67,7 @@ def mask_phone(phone: str) -> str:
 def may_export_full(user) -> bool:
     """Full ID numbers, phones and addresses: the project lead and the supervisor only (hand-over,
     re-import); a command run on the server (user None) may too."""
-    return user is None or (user.is_active and user.role in (Role.PROJECT_LEAD, Role.SUPERVISOR))
+    return user is None or allows(user, Can.MANAGE_PROJECT)
 
 
 # ---------------------------------------------------------------- a streaming xlsx writer

@@ -15,7 +15,8 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Que
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.policy import Can
+from accounts.services import users_who_can
 from divisions.forms import DivisionField
 from divisions.models import code_prefix
 
@@ -41,7 +42,7 @@ class ChildFilterForm(forms.Form):
                                choices=[("", _("In registry")), (Child.Status.EXITED, _("Left registry")),
                                         (ALL, _("In registry and left"))])
     worker = forms.ModelChoiceField(label=_("Social worker"), required=False, empty_label=_("All workers"),
-                                    queryset=User.objects.filter(role=Role.SOCIAL_WORKER, is_active=True))
+                                    queryset=users_who_can(Can.HAVE_CASELOAD))
     stage = forms.ChoiceField(label=_("School stage"), required=False,
                               choices=[("", _("All stages")), *Child.SchoolStage.choices])
     age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=18)

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import not_in_future
+from accounts.policy import Can
 from divisions.forms import DivisionField
 
 from . import idnumber
@@ -104,19 +106,19 @@ class ChildForm(KeepHiddenIdNumberMixin, PhoneFieldsMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.models import Role, User
+        from accounts.services import users_who_can
 
         self.user = user
         self.hide_stored_id_number()
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text",
                                                        "maxlength": 24})
-        self.fields["social_worker"].queryset = User.objects.filter(role=Role.SOCIAL_WORKER, is_active=True)
+        self.fields["social_worker"].queryset = users_who_can(Can.HAVE_CASELOAD)
         contacts = Contact.objects.filter(active=True).select_related("division")
         for name, kind in (("child_director", Contact.Kind.CHILD_DIRECTOR),
                            ("child_supervisor", Contact.Kind.CHILD_SUPERVISOR),
                            ("village_contact", Contact.Kind.VILLAGE_COMMITTEE)):
             self.fields[name].queryset = contacts.filter(kind=kind)
-        if not self.instance.pk and user.role == Role.SOCIAL_WORKER:
+        if not self.instance.pk and user.can(Can.HAVE_CASELOAD):
             self.initial.setdefault("social_worker", user.pk)
 
     def sections(self):
@@ -217,14 +219,13 @@ class CategoryForm(forms.ModelForm):
                 except ValidationError as error:
                     self.add_error("category", error)
                     break
-            if recognised > timezone.localdate():
-                self.add_error("recognised_on", _("The recognition date cannot be in the future."))
+            try:
+                not_in_future(recognised, _("The recognition date cannot be in the future."))
+            except ValidationError as error:
+                self.add_error("recognised_on", error)
         review = cleaned.get("review_on")
         if review and recognised and review < recognised:
             self.add_error("review_on", _("The review date must not be before the recognition date."))
-        evidence = cleaned.get("evidence")
-        if evidence and getattr(evidence, "size", 0) > 10 * 1024 * 1024:
-            self.add_error("evidence", _("The file is larger than 10 MB; scan it at a lower resolution."))
         return cleaned
 
 
@@ -265,8 +266,10 @@ class ExitForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         reason, day = cleaned.get("reason"), cleaned.get("exited_on")
-        if day and day > timezone.localdate():
-            self.add_error("exited_on", _("The exit date cannot be in the future."))
+        try:
+            not_in_future(day, _("The exit date cannot be in the future."))
+        except ValidationError as error:
+            self.add_error("exited_on", error)
         if day and day < self.child.created_at.date():
             self.add_error("exited_on", _("The exit date cannot be before the child entered the registry."))
         ages = {Child.ExitReason.TURNED_16: 16, Child.ExitReason.TURNED_18: 18}
@@ -322,9 +325,7 @@ class RiskAssessmentForm(forms.Form):
         return [self[f"score_{d.code}"] for d in DIMENSIONS]
 
     def clean_assessed_on(self):
-        day = self.cleaned_data["assessed_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("The assessment date cannot be in the future."))
+        day = not_in_future(self.cleaned_data["assessed_on"], _("The assessment date cannot be in the future."))
         if day < self.child.birth_date:
             raise forms.ValidationError(_("The assessment date is before the child's birth date."))
         return day
@@ -363,7 +364,4 @@ class RiskEventForm(forms.ModelForm):
                    "note": forms.Textarea(attrs={"rows": 2})}
 
     def clean_occurred_on(self):
-        day = self.cleaned_data["occurred_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("The event date cannot be in the future."))
-        return day
+        return not_in_future(self.cleaned_data["occurred_on"], _("The event date cannot be in the future."))

@@ -22,19 +22,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
+from accounts.policy import Can, allows
+from accounts.uploads import protected_storage
 
 from .exporting import ledger_template, may_export_full, write_ledger
 from .filters import filtered_children
 from .importing import MAX_UPLOAD_BYTES, plan_import, save_plan
-from .storage import protected_storage
 
 PREVIEW_ROWS = 200
 UPLOAD_DIR = "imports"
 
 
 def may_import(user) -> bool:
-    return user.is_active and user.role in (Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR)
+    return allows(user, Can.DO_CASEWORK)
 
 
 class UploadForm(forms.Form):

@@ -230,18 +230,7 @@ def propose(*, scores: dict[str, int], triggers: Iterable[str], policy: RiskPoli
     return Proposal(level=str(level), total=total, score_level=str(score_level), fired=fired)
 
 
-# ---------------------------------------------------------------- dates
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last_day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
+# ---------------------------------------------------------------- reassessment due
 
 def reassessment_due_expression():
     """For a Child queryset: the earlier of the periodic date of the latest assessment and the due date

@@ -16,7 +16,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from accounts.models import Role
+from accounts.dates import add_months
+from accounts.policy import RISK_REVIEWER
 from accounts.services import audit, notify, request_approval
 
 from . import idnumber
@@ -33,7 +34,7 @@ from .models import (
     RiskLevel,
     RiskPolicy,
 )
-from .risk import REVIEW_KIND, add_months, propose
+from .risk import REVIEW_KIND, propose
 from .timeline import events_for
 
 # ---------------------------------------------------------------- duplicates
@@ -243,22 +244,6 @@ def profile_context(child: Child, user) -> dict:
     }
 
 
-def registry_events(child: Child, user):
-    """The registry's own entries in the 个人档案 timeline: category recognition and exit (the entry
-    date is on the page's identity card)."""
-    from django.urls import reverse
-
-    from .timeline import Event
-
-    for link in child.category_links.all():
-        yield Event(when=link.recognised_on, kind="category",
-                    title=_("Recognised as %(category)s") % {"category": link.category.name}, detail=link.basis,
-                    url=reverse("children:category_edit", args=[child.pk, link.pk]) if child.can_change(user) else "")
-    if child.exited_on:
-        yield Event(when=child.exited_on, kind="registry", title=_("Left the registry: %(reason)s") % {
-            "reason": child.get_exit_reason_display()}, detail=child.exit_note)
-
-
 # ---------------------------------------------------------------- risk grading
 
 @transaction.atomic
@@ -288,7 +273,7 @@ def record_assessment(*, child: Child, by, occasion: str, assessed_on: datetime.
     finally:
         del child._level_from_assessment
     request_approval(
-        obj=assessment, kind=REVIEW_KIND, by=by, approver_role=Role.SUPERVISOR,
+        obj=assessment, kind=REVIEW_KIND, by=by, approver_role=RISK_REVIEWER,
         title=_("Risk assessment of %(child)s waiting for review") % {"child": child.name},
         note=_("Proposed %(proposed)s, confirmed %(confirmed)s.") % {
             "proposed": assessment.get_proposed_level_display(), "confirmed": assessment.get_confirmed_level_display()},

@@ -4,10 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.policy import get_changeable_or_404, get_visible_or_404
 from accounts.services import audit
 
 from . import pdf
@@ -16,27 +16,18 @@ from .models import BenefitEnrolment, Child, ChildCategory, Parent
 from .services import PROFILE_PREFETCH, PROFILE_SELECT, create_child, profile_context, record_view, reveal_id_number
 
 
-def _child_for_change(request, pk) -> Child:
-    child = get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
-    if not child.can_change(request.user):
-        raise PermissionDenied
-    return child
-
-
 @login_required
 def child_detail(request, pk):
-    child = get_object_or_404(
-        Child.objects.visible_to(request.user).select_related(*PROFILE_SELECT).prefetch_related(*PROFILE_PREFETCH),
-        pk=pk)
+    child = get_visible_or_404(
+        Child.objects.select_related(*PROFILE_SELECT).prefetch_related(*PROFILE_PREFETCH), request.user, pk=pk)
     record_view(child=child, by=request.user, request=request)
     return render(request, "children/detail.html", profile_context(child, request.user))
 
 
 @login_required
 def child_pdf(request, pk):
-    child = get_object_or_404(
-        Child.objects.visible_to(request.user).select_related(*PROFILE_SELECT).prefetch_related(*PROFILE_PREFETCH),
-        pk=pk)
+    child = get_visible_or_404(
+        Child.objects.select_related(*PROFILE_SELECT).prefetch_related(*PROFILE_PREFETCH), request.user, pk=pk)
     record_view(child=child, by=request.user, request=request, what="pdf")
     response = HttpResponse(pdf.render_child_pdf(child, request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="child-{child.pk}.pdf"'
@@ -48,7 +39,7 @@ def child_pdf(request, pk):
 @login_required
 def child_reveal_id(request, pk):
     """Shows the full ID number once, and writes one audit entry (R4)."""
-    child = get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
+    child = get_visible_or_404(Child.objects, request.user, pk=pk)
     if not child.id_number:
         raise Http404
     number = reveal_id_number(child=child, by=request.user, request=request)
@@ -111,13 +102,13 @@ def child_create(request):
 
 @login_required
 def child_edit(request, pk):
-    child = _child_for_change(request, pk)
+    child = get_changeable_or_404(Child.objects, request.user, pk=pk)
     return _save_child_form(request, child, "children/form.html")
 
 
 @login_required
 def child_exit(request, pk):
-    child = _child_for_change(request, pk)
+    child = get_changeable_or_404(Child.objects, request.user, pk=pk)
     if not child.is_registered:
         messages.info(request, _("This child has already left the registry."))
         return redirect(child)
@@ -133,7 +124,7 @@ def child_exit(request, pk):
 @require_POST
 @login_required
 def child_readmit(request, pk):
-    child = _child_for_change(request, pk)
+    child = get_changeable_or_404(Child.objects, request.user, pk=pk)
     if not child.is_registered:
         child.readmit(by=request.user)
         messages.success(request, _("The child is back in the registry."))
@@ -142,7 +133,7 @@ def child_readmit(request, pk):
 
 @login_required
 def category_edit(request, pk, link_pk=None):
-    child = _child_for_change(request, pk)
+    child = get_changeable_or_404(Child.objects, request.user, pk=pk)
     link = get_object_or_404(child.category_links, pk=link_pk) if link_pk else ChildCategory(child=child)
     form = CategoryForm(request.POST or None, request.FILES or None, instance=link, child=child)
     if request.method == "POST" and form.is_valid():
@@ -160,7 +151,7 @@ def category_edit(request, pk, link_pk=None):
 @require_POST
 @login_required
 def category_remove(request, pk, link_pk):
-    child = _child_for_change(request, pk)
+    child = get_changeable_or_404(Child.objects, request.user, pk=pk)
     link = get_object_or_404(child.category_links, pk=link_pk)
     link._history_user = request.user
     link.delete()  # the history table keeps the tag, its dates and basis
@@ -171,7 +162,7 @@ def category_remove(request, pk, link_pk):
 @login_required
 def category_evidence(request, pk, link_pk):
     """Evidence files live outside MEDIA_ROOT and are served only to those who see the child."""
-    child = get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
+    child = get_visible_or_404(Child.objects, request.user, pk=pk)
     link = get_object_or_404(child.category_links, pk=link_pk)
     if not link.evidence:
         raise Http404
@@ -186,7 +177,7 @@ def category_evidence(request, pk, link_pk):
 @login_required
 def child_photo(request, pk):
     """The photo lives outside MEDIA_ROOT: served only to those who see the child."""
-    child = get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
+    child = get_visible_or_404(Child.objects, request.user, pk=pk)
     if not child.photo:
         raise Http404
     response = FileResponse(child.photo.open("rb"))
@@ -196,7 +187,7 @@ def child_photo(request, pk):
 
 @login_required
 def enrolment_edit(request, pk, enrolment_pk=None):
-    child = _child_for_change(request, pk)
+    child = get_changeable_or_404(Child.objects, request.user, pk=pk)
     enrolment = (get_object_or_404(child.benefit_enrolments, pk=enrolment_pk) if enrolment_pk
                  else BenefitEnrolment(child=child))
     form = EnrolmentForm(request.POST or None, instance=enrolment, child=child)
@@ -228,17 +219,3 @@ def turning_age(request):
         children = qs.select_related("residence", "social_worker").order_by("birth_date", "id")
         sections.append((title, [(child, child.birthday(age)) for child in children]))
     return render(request, "children/turning_age.html", {"sections": sections})
-
-
-def turning_age_card(request):
-    """Home card: children turning 16 (left-behind) or 18 in the next 60 days."""
-    from accounts.home import Card
-    from accounts.models import Role
-
-    if not request.user.has_role(Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR, Role.COUNTY_BUREAU,
-                                 Role.BUREAU):
-        return None
-    turning16, turning18 = turning_age_querysets(request.user)
-    count = turning16.count() + turning18.count()
-    return Card(title=_("Turning 16 or 18 within 60 days"), url=reverse("children:turning_age"), value=count,
-                level="warning" if count else "")

@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.fields import blind_index
-from accounts.models import Role, User
+from accounts.policy import Can
+from accounts.services import users_who_can
 from divisions.matching import DivisionAmbiguous, DivisionMatcher, DivisionNotFound
 from divisions.models import Division
 
@@ -98,8 +99,8 @@ class _Context:
             "status": _choice_lookup(Child.Status.choices, SYNONYMS["status"]),
             "exit_reason": _choice_lookup(Child.ExitReason.choices, SYNONYMS["exit_reason"]),
         }
-        self.area_codes = (by.area_codes() if by is not None and by.role == Role.SOCIAL_WORKER else None)
-        workers = User.objects.filter(role=Role.SOCIAL_WORKER, is_active=True)
+        self.area_codes = (by.area_codes() if by is not None and by.can(Can.HAVE_CASELOAD) else None)
+        workers = users_who_can(Can.HAVE_CASELOAD)
         self.workers: dict[str, list] = {}
         for worker in workers:
             for key in {compact(worker.username).lower(), compact(worker.full_name).lower()} - {""}:
@@ -364,7 +365,7 @@ def _check_worker(check: _RowChecker):
     text = compact(check.raw("social_worker")).lower()
     by = check.context.by
     if not text:
-        return by if by is not None and by.role == Role.SOCIAL_WORKER else None
+        return by if by is not None and by.can(Can.HAVE_CASELOAD) else None
     found = check.context.workers.get(text, [])
     if len(found) == 1:
         return found[0]

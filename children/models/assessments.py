@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import not_in_future
 from accounts.fields import EncryptedTextField
 
 from .child import Child
@@ -101,8 +102,10 @@ class RiskAssessment(models.Model):
                 and not self.reason_for_difference.strip():
             raise ValidationError({"reason_for_difference": _(
                 "The level you confirm differs from the proposed level: say why (what you saw that the scores miss).")})
-        if self.assessed_on and self.assessed_on > timezone.localdate():
-            raise ValidationError({"assessed_on": _("The assessment date cannot be in the future.")})
+        try:
+            not_in_future(self.assessed_on, _("The assessment date cannot be in the future."))
+        except ValidationError as error:
+            raise ValidationError({"assessed_on": error}) from None
 
     @property
     def level_differs(self) -> bool:

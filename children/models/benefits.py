@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..storage import protected_storage
+from accounts.uploads import ProtectedFileField
+
 from .child import Child, ChildRelatedQuerySet, birthday_years_ago
 from .reference import Benefit, Category
 
@@ -55,8 +56,8 @@ class ChildCategory(models.Model):
     recognised_on = models.DateField(_("recognised on"))
     basis = models.CharField(_("basis of recognition"), max_length=200,
                              help_text=_("e.g. 民发〔2019〕62号; the document or finding the tag rests on"))
-    evidence = models.FileField(_("evidence"), upload_to=evidence_upload_to, storage=protected_storage, blank=True,
-                                max_length=200)
+    evidence = ProtectedFileField(_("evidence"), upload_to=evidence_upload_to, documents=True, blank=True,
+                                  max_length=200)
     review_on = models.DateField(_("review on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")

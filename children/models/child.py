@@ -15,11 +15,11 @@ from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
 from accounts.fields import EncryptedCharField, EncryptedTextField, blind_index
-from accounts.models import Role
+from accounts.policy import Can, allows
+from accounts.uploads import ProtectedFileField
 
 from .. import idnumber
 from ..signals import risk_level_changed
-from ..storage import protected_storage
 from .policy import RiskLevel
 from .reference import Benefit, Category, Contact
 
@@ -76,13 +76,14 @@ class ChildQuerySet(models.QuerySet):
         """The one scoping rule for children; every other model filters through it."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role in (Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU):
+        if user.can(Can.SEE_PROJECT):
             return self
-        if user.role == Role.SOCIAL_WORKER:
-            return self.filter(user.area_q("residence__code") | Q(social_worker=user))
-        if user.role == Role.COUNTY_BUREAU:
-            return self.filter(user.area_q("residence__code"))
-        return self.none()  # system administrators reach child data only through audited views
+        if not user.can(Can.SEE_AREA):
+            return self.none()  # system administrators reach child data only through audited views
+        seen = user.area_q("residence__code")
+        if user.can(Can.HAVE_CASELOAD):
+            seen |= Q(social_worker=user)  # and the children assigned to them wherever they live
+        return self.filter(seen)
 
     def in_registry(self) -> "ChildQuerySet":
         return self.filter(status=Child.Status.REGISTERED)
@@ -235,7 +236,7 @@ class Child(models.Model):
     residence = models.ForeignKey("divisions.Division", verbose_name=_("actual residence"), on_delete=models.PROTECT,
                                   related_name="+")
     address = EncryptedTextField(_("address"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to=photo_upload_to, storage=protected_storage, blank=True)
+    photo = ProtectedFileField(_("photo"), upload_to=photo_upload_to, blank=True)
 
     # 2. categories
     categories = models.ManyToManyField(Category, through="ChildCategory", verbose_name=_("categories"),
@@ -421,7 +422,7 @@ class Child(models.Model):
     # -- permissions
     def can_change(self, user) -> bool:
         """Called on a child already fetched through visible_to(user)."""
-        return user.is_active and user.role in (Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR)
+        return allows(user, Can.DO_CASEWORK)
 
     # -- state changes
     def set_risk_level(self, level: str, *, by) -> None:

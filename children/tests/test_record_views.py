@@ -367,6 +367,10 @@ def test_photo_is_stored_privately_and_served_only_to_those_who_see_the_child(wo
     url = reverse("children:photo", args=[child.pk])
     assert url in client_for(worker).get(child.get_absolute_url()).content.decode()
     response = client_for(worker).get(url)
-    assert response.status_code == 200 and b"".join(response.streaming_content) == buffer.getvalue()
+    # What is served is the stored, re-encoded JPEG (accounts.uploads), not the uploaded PNG.
+    with child.photo.open("rb") as stored:
+        assert stored.read(3) == b"\xff\xd8\xff"
+        stored.seek(0)
+        assert response.status_code == 200 and b"".join(response.streaming_content) == stored.read()
     client_for(worker).logout()
     assert client_for(other_worker).get(url).status_code == 404

@@ -4,10 +4,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from accounts.dates import add_months
 from accounts.models import Approval, Notification
 from children.models import Child, RiskAssessment, RiskEvent, RiskLevel, RiskPolicy
 from children.risk import (
-    add_months,
     propose,
     reassessment_overdue_q,
     with_reassessment_due,
