@@ -111,6 +111,11 @@ def get_changeable_or_404(queryset, user, **lookup):
     return obj
 
 
+def may_decide(user, approver_role: str) -> bool:
+    """Whether this user answers approval requests addressed to `approver_role` (Approval.approver_role)."""
+    return bool(user is not None and user.is_active and user.role == approver_role)
+
+
 def require(user, capability: Can) -> None:
     """403 unless the user's role carries the capability."""
     if not allows(user, capability):

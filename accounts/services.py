@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Approval, AuditEntry, Notification, User
-from .policy import roles_with
+from .policy import may_decide, roles_with
 
 # ---------------------------------------------------------------- notifications
 
@@ -143,7 +143,7 @@ def _decide(approval: Approval, *, by: User, status: str, comment: str) -> Appro
         raise ValidationError(_("This request has already been decided."))
     if approval.requested_by_id == by.pk:
         raise PermissionDenied(_("Nobody may approve their own request."))
-    if not by.has_role(approval.approver_role):
+    if not may_decide(by, approval.approver_role):
         raise PermissionDenied(_("Only a %(role)s may decide this request.") % {
             "role": approval.get_approver_role_display()})
     approval.status, approval.decided_by, approval.decided_at = status, by, timezone.now()
