@@ -20,7 +20,7 @@ run_pid=
 
 cleanup() {
   local status=$? left
-  left=$(services_survivors "$mark")
+  left=$(processes_with "$mark")
   # shellcheck disable=SC2086
   [[ -n $left ]] && kill -KILL $left 2>/dev/null
   rm -rf "$work"
@@ -34,7 +34,7 @@ fail() {
   exit 1
 }
 
-count() { services_survivors "$mark" | wc -l; }
+count() { processes_with "$mark" | wc -l; }
 
 # start_run VENV STOP_TIMEOUT: run.sh in a session of its own, as from a terminal. A background job
 # of a script starts with SIGINT and SIGQUIT ignored, and bash cannot trap a signal ignored at
@@ -55,7 +55,7 @@ stop_run() {
   local signal=$1 limit=$2 deadline left
   kill -s "$signal" -- "-$run_pid"
   deadline=$((SECONDS + limit))
-  while left=$(services_survivors "$mark") && [[ -n $left ]] && ((SECONDS < deadline)); do sleep 0.2; done
+  while left=$(processes_with "$mark") && [[ -n $left ]] && ((SECONDS < deadline)); do sleep 0.2; done
   # shellcheck disable=SC2086
   [[ -z $left ]] || fail "after SIG$signal, still running ${limit} s later:
 $(services_describe $left)"

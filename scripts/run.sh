@@ -5,7 +5,7 @@
 # finishing a task waits for it; with late acks a killed task goes back to the queue).
 # scripts/check-run-stops.sh tests this.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=scripts/lib/services.sh
 source scripts/lib/services.sh
 PY=${VENV:-.venv}/bin/python
@@ -14,6 +14,7 @@ SERVICES_STOP_TIMEOUT=${STOP_TIMEOUT:-15}
 mkdir -p var/broker/out var/broker/control var/broker/processed
 
 stopping=
+# shellcheck disable=SC2317  # called from the traps
 stop() {
   [[ -n $stopping ]] && return
   stopping=1

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Start long-running services and stop them all, none left behind. Sourced by scripts/run.sh
 # (`make run`), scripts/smoke.sh and scripts/check-run-stops.sh.
 #
@@ -40,16 +41,19 @@ service_alive() {
   return 1
 }
 
-# services_survivors [NAME=VALUE]: PIDs of live processes whose environment holds NAME=VALUE
-# (default: this script's services' token). Zombies have no readable environment: not listed.
-services_survivors() {
-  local mark=${1:-SERVICES_TOKEN=$SERVICES_TOKEN} file
-  grep -lsaF -- "$mark" /proc/[0-9]*/environ 2>/dev/null | while IFS= read -r file; do
+# processes_with NAME=VALUE: PIDs of live processes whose environment holds NAME=VALUE.
+# Zombies have no readable environment and are not listed.
+processes_with() {
+  local file
+  grep -lsaF -- "$1" /proc/[0-9]*/environ 2>/dev/null | while IFS= read -r file; do
     file=${file#/proc/}
     echo "${file%/environ}"
   done
   return 0
 }
+
+# services_survivors: PIDs of live processes started by service_start (or by what it started).
+services_survivors() { processes_with "SERVICES_TOKEN=$SERVICES_TOKEN"; }
 
 # services_describe PID...: one line per process that still exists.
 services_describe() {
