@@ -167,7 +167,9 @@ NGINX
   nginx -t -q -e "$work/nginx-main-error.log" -p "$work/nginx" -c "$work/nginx/nginx.conf" || fail "nginx -t rejects deploy/nginx/tonghu.conf"
 fi
 
-step "gunicorn on 127.0.0.1:$port behind $front, Celery worker and beat"
+via="behind nginx"
+[[ $front == nginx ]] || via="without nginx (not installed)"
+step "gunicorn on 127.0.0.1:$port $via, two Celery workers and beat"
 service_start gunicorn "$work/gunicorn.log" "$VENV/bin/gunicorn" -c deploy/gunicorn.conf.py config.wsgi
 service_start worker "$work/worker.log" "$VENV/bin/celery" -A config worker --loglevel=INFO --concurrency=2 --hostname="smoke-$$@%h" \
   --without-mingle --without-gossip
