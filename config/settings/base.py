@@ -133,6 +133,19 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MESSAGE_TAGS = {40: "danger"}
 
 # Celery: kombu's filesystem broker under var/ by default; redis://… at scale.
+# A task is acknowledged when it has finished, not when it starts, and goes back to the queue when
+# its worker dies (killed, out of memory, power cut), so the daily run is completed by another
+# worker. This re-runs a task that was half done: every task must be idempotent (notifications
+# are keyed, due visits recomputed). One message at a time per process, so a long task does not
+# hold others hostage. Redis re-delivers a message not acknowledged within the visibility
+# timeout, so it is longer than the longest task (the nightly run takes minutes at city scale).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+BROKER_VISIBILITY_TIMEOUT = 2 * 60 * 60
+# On a lost broker connection, stop running tasks: they are re-delivered anyway (late acks).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 _broker_dir = VAR_DIR / "broker"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
@@ -140,7 +153,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
      "control_folder": str(_broker_dir / "control"), "processed_folder": str(_broker_dir / "processed"),
      "store_processed": False}
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {}
+    else {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 )
 if CELERY_BROKER_URL.startswith("filesystem"):
     for _folder in ("out", "control", "processed"):

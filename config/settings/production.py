@@ -12,7 +12,7 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
-CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+# base.py derives CELERY_BROKER_TRANSPORT_OPTIONS (Redis: the visibility timeout) from this same URL.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY")
 if not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY:
@@ -29,7 +29,12 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Hashed names, so nginx can cache static files for a year. The manifest stays strict (Django's
+# default): `{% static %}` of a file that collectstatic did not hash is an error, not a silently
+# uncached name. config/tests/test_production.py builds the manifest and checks every template's
+# reference, and CI's smoke test serves pages from it, so such an error never reaches a server.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(STATIC_ROOT))  # noqa: F405
