@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.policy import Can, roles_with
 from children.models import Child
 
 from .resources import ServiceType
@@ -28,7 +28,6 @@ __all__ = [
 PLAN_APPROVAL = "case_plan"
 CLOSURE_APPROVAL = "case_closure"
 
-CHANGE_ROLES = (Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR)
 
 
 def _digest(payload) -> str:
@@ -121,7 +120,7 @@ class Case(models.Model):
 
     def can_change(self, user) -> bool:
         """Called on a case already fetched through visible_to(user)."""
-        return user.is_active and user.role in CHANGE_ROLES
+        return user.can(Can.DO_CASEWORK)
 
     @property
     def is_open(self) -> bool:
@@ -611,7 +610,7 @@ class SupervisionNoteQuerySet(models.QuerySet):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         on_cases = Q(case__in=Case.objects.visible_to(user))
-        if user.role in (Role.SUPERVISOR, Role.PROJECT_LEAD):
+        if user.can(Can.MANAGE_PROJECT):
             return self.filter(on_cases | Q(case__isnull=True))
         return self.filter(on_cases | Q(case__isnull=True, worker=user))
 
@@ -623,7 +622,7 @@ class SupervisionNote(models.Model):
                              related_name="supervision_notes")
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("social worker"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="supervision_notes",
-                               limit_choices_to={"role": Role.SOCIAL_WORKER})
+                               limit_choices_to={"role__in": roles_with(Can.HAVE_CASELOAD)})
     supervised_on = models.DateField(_("date"), default=timezone.localdate)
     text = models.TextField(_("supervision note"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("supervisor"), on_delete=models.PROTECT,
