@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.dates import add_months
 from accounts.models import User
 from accounts.policy import CLOSURE_APPROVER, PLAN_APPROVER, Can
 from accounts.services import audit, notify, pending_approval, request_approval, users_who_can
@@ -37,11 +36,6 @@ S = Case.Stage
 def plan_due_days() -> int:
     """Days from intake to an approved service plan before the case counts as overdue ([P], a setting)."""
     return getattr(settings, "CASES_PLAN_DUE_DAYS", 30)
-
-
-def follow_up_months() -> tuple[int, ...]:
-    """Months after closure at which 回访 are scheduled ([P], a setting)."""
-    return tuple(getattr(settings, "CASES_FOLLOW_UP_MONTHS", (1, 3)))
 
 
 # ---------------------------------------------------------------- intake
@@ -231,15 +225,6 @@ def request_closure(*, case: Case, by: User, reason: str, summary: str) -> Closu
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CLOSURE_REQUESTED, by=by,
                              note=closure.get_reason_display(), snapshot=closure.summary)
     return closure
-
-
-@transaction.atomic
-def schedule_follow_ups(*, case: Case) -> list[FollowUp]:
-    """回访 rows at 1 and 3 months (by default) after the closing date; idempotent."""
-    closure = case.closure
-    closed_on = case.closed_on or timezone.localdate()
-    return [FollowUp.objects.get_or_create(closure=closure, months_after=months, defaults={
-        "case": case, "due_on": add_months(closed_on, months)})[0] for months in follow_up_months()]
 
 
 @transaction.atomic
