@@ -14,9 +14,9 @@ from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ScopedModelAdmin
-from accounts.models import Approval, Role
-from accounts.policy import Can
+from accounts.admin import ScopedModelAdmin, staff_can
+from accounts.models import Approval
+from accounts.policy import Can, roles_with
 from accounts.services import approval_history, approve, pending_approval, return_for_revision
 
 from .incidents import admin as incident_admin  # noqa: F401  discovery reports register their own admin
@@ -91,7 +91,7 @@ class AgeFilter(admin.SimpleListFilter):
 
 class WorkerFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
-        return field.get_choices(include_blank=False, limit_choices_to={"role": Role.SOCIAL_WORKER})
+        return field.get_choices(include_blank=False, limit_choices_to={"role__in": roles_with(Can.HAVE_CASELOAD)})
 
 
 class ReturnForm(forms.Form):
@@ -111,7 +111,7 @@ class SupervisionNoteInline(admin.StackedInline):
         return False  # notes are kept as written; add a new one instead
 
     def has_add_permission(self, request, obj=None):
-        return request.user.has_role(Role.SUPERVISOR)
+        return request.user.can(Can.SUPERVISE)
 
     def has_view_permission(self, request, obj=None):
         return True
@@ -161,11 +161,12 @@ class CaseAdmin(ScopedModelAdmin):
         return False  # cases open through intake
 
     def has_approve_permission(self, request):
-        return request.user.is_staff and request.user.has_role(Role.SUPERVISOR)
+        return staff_can(request, Can.SUPERVISE)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "worker":
-            kwargs["queryset"] = db_field.remote_field.model.objects.filter(role=Role.SOCIAL_WORKER, is_active=True)
+            kwargs["queryset"] = db_field.remote_field.model.objects.filter(
+                role__in=roles_with(Can.HAVE_CASELOAD), is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_formset(self, request, form, formset, change):

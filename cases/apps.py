@@ -7,6 +7,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases and discovery reports")
 
     def ready(self):
-        # Case files: child timeline and home cards. Discovery reports: banner, card, timeline, beat task.
+        # Case files and discovery reports: child timeline, home cards and banner. Celery tasks: tasks.py.
         from . import hooks, tasks  # noqa: F401
-        from .incidents import views  # noqa: F401
+
+        hooks.register()

@@ -1,6 +1,7 @@
-"""What case files contribute to other apps' registries: the child's 个人档案 timeline and home cards.
+"""What case files and discovery reports contribute to other apps' registries: the child's 个人档案
+timeline, home cards and the discovery-report banner.
 
-Imported once from CasesConfig.ready().
+Nothing registers at import time: CasesConfig.ready() calls register() once.
 """
 
 import datetime
@@ -9,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.home import Card, register_card
-from accounts.models import Approval, Role
+from accounts.home import Card, register_banner, register_card
+from accounts.models import Approval
+from accounts.policy import Can
 from children import timeline
 
+from .incidents.hooks import incident_banner, incident_card, incident_events
 from .models import CLOSURE_APPROVAL, PLAN_APPROVAL, Case, CaseEvent, FollowUp
 
 
@@ -34,14 +37,14 @@ def follow_ups_due(user, today: datetime.date | None = None):
 
 
 def _my_open_cases_card(request):
-    if not request.user.has_role(Role.SOCIAL_WORKER):
+    if not request.user.can(Can.HAVE_CASELOAD):
         return None
     return Card(title=_("My open cases"), url=reverse("cases:list") + "?mine=1",
                 value=Case.objects.filter(worker=request.user).open().count())
 
 
 def _follow_ups_card(request):
-    if not request.user.has_role(Role.SOCIAL_WORKER):
+    if not request.user.can(Can.HAVE_CASELOAD):
         return None
     due = follow_ups_due(request.user)
     overdue = due.filter(due_on__lt=timezone.localdate()).count()
@@ -51,7 +54,7 @@ def _follow_ups_card(request):
 
 
 def _pending_approvals_card(request):
-    if not request.user.has_role(Role.SUPERVISOR):
+    if not request.user.can(Can.SUPERVISE):
         return None
     pending = Approval.objects.filter(kind__in=[PLAN_APPROVAL, CLOSURE_APPROVAL], status=Approval.Status.PENDING)
     count = pending.count()
@@ -61,7 +64,7 @@ def _pending_approvals_card(request):
 
 
 def _overdue_card(request):
-    if not request.user.has_role(Role.SUPERVISOR, Role.PROJECT_LEAD):
+    if not request.user.can(Can.MANAGE_PROJECT):
         return None
     today = timezone.localdate()
     plans = Case.objects.plan_overdue(today).count()
@@ -72,8 +75,12 @@ def _overdue_card(request):
                 level="danger" if plans + follow_ups else "")
 
 
-timeline.register(case_events)
-register_card(order=40, func=_my_open_cases_card)
-register_card(order=41, func=_follow_ups_card)
-register_card(order=42, func=_pending_approvals_card)
-register_card(order=43, func=_overdue_card)
+def register() -> None:
+    timeline.register(case_events)
+    timeline.register(incident_events)
+    register_banner(func=incident_banner)
+    register_card(order=12, func=incident_card)
+    register_card(order=40, func=_my_open_cases_card)
+    register_card(order=41, func=_follow_ups_card)
+    register_card(order=42, func=_pending_approvals_card)
+    register_card(order=43, func=_overdue_card)

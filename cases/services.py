@@ -1,6 +1,5 @@
 """Writes across case models. Each step is recorded here, and recording it is what moves the stage."""
 
-import calendar
 import datetime
 
 from django.conf import settings
@@ -9,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from accounts.services import audit, notify, pending_approval, request_approval, users_with_role
+from accounts.models import User
+from accounts.policy import CLOSURE_APPROVER, PLAN_APPROVER, Can
+from accounts.services import audit, notify, pending_approval, request_approval, users_who_can
 from children.models import Child
 
 from .models import (
@@ -38,17 +38,6 @@ def plan_due_days() -> int:
     return getattr(settings, "CASES_PLAN_DUE_DAYS", 30)
 
 
-def follow_up_months() -> tuple[int, ...]:
-    """Months after closure at which 回访 are scheduled ([P], a setting)."""
-    return tuple(getattr(settings, "CASES_FOLLOW_UP_MONTHS", (1, 3)))
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
 # ---------------------------------------------------------------- intake
 
 @transaction.atomic
@@ -70,7 +59,7 @@ def open_case(*, child: Child, by: User, source: str, source_note: str = "", inc
             "source": Case.Source(source).label, "note": note or "—"})
         return existing
     if worker is None:
-        worker = by if by.role == Role.SOCIAL_WORKER else (child.social_worker or by)
+        worker = by if by.can(Can.HAVE_CASELOAD) else (child.social_worker or by)
     opened_on = opened_on or timezone.localdate()
     case = Case.objects.create(child=child, worker=worker, source=source, source_note=note, reason=reason.strip(),
                                opened_on=opened_on, opened_by=by,
@@ -139,7 +128,7 @@ def submit_plan(*, case: Case, by: User, note: str = "") -> None:
     plan = case.plan
     if plan is None or not plan.goals.exists():
         raise ValidationError(_("A service plan needs at least one goal."))
-    request_approval(obj=case, kind=PLAN_APPROVAL, by=by, approver_role=Role.SUPERVISOR, note=note,
+    request_approval(obj=case, kind=PLAN_APPROVAL, by=by, approver_role=PLAN_APPROVER, note=note,
                      fingerprint=plan.fingerprint(),
                      title=_("Service plan waiting for approval: %(case)s") % {"case": case})
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.PLAN_REQUESTED, by=by, note=note,
@@ -230,21 +219,12 @@ def request_closure(*, case: Case, by: User, reason: str, summary: str) -> Closu
     if pending_approval(case, CLOSURE_APPROVAL):
         raise ValidationError(_("The closure is already waiting for the supervisor's decision."))
     closure = Closure.objects.create(case=case, reason=reason, summary=summary.strip(), created_by=by)
-    request_approval(obj=case, kind=CLOSURE_APPROVAL, by=by, approver_role=Role.SUPERVISOR, note=summary.strip(),
+    request_approval(obj=case, kind=CLOSURE_APPROVAL, by=by, approver_role=CLOSURE_APPROVER, note=summary.strip(),
                      fingerprint=closure.fingerprint(),
                      title=_("Closure waiting for approval: %(case)s") % {"case": case})
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CLOSURE_REQUESTED, by=by,
                              note=closure.get_reason_display(), snapshot=closure.summary)
     return closure
-
-
-@transaction.atomic
-def schedule_follow_ups(*, case: Case) -> list[FollowUp]:
-    """回访 rows at 1 and 3 months (by default) after the closing date; idempotent."""
-    closure = case.closure
-    closed_on = case.closed_on or timezone.localdate()
-    return [FollowUp.objects.get_or_create(closure=closure, months_after=months, defaults={
-        "case": case, "due_on": add_months(closed_on, months)})[0] for months in follow_up_months()]
 
 
 @transaction.atomic
@@ -261,7 +241,7 @@ def record_follow_up(*, follow_up: FollowUp, by: User, done_on: datetime.date, m
     if case.stage == S.CLOSED:
         case.move_to(S.FOLLOW_UP, by=by)
     if needs_reopening:
-        notify(recipients=users_with_role(Role.SUPERVISOR), level="warning",
+        notify(recipients=users_who_can(Can.SUPERVISE), level="warning",
                title=_("Follow-up suggests reopening: %(case)s") % {"case": case}, body=situation,
                url=case.get_absolute_url(), key=f"case-followup:{follow_up.pk}:reopen")
     return follow_up
@@ -285,7 +265,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
     due = (FollowUp.objects.filter(done_on__isnull=True, cancelled=False,
                                    due_on__lte=today + datetime.timedelta(days=3))
            .select_related("case__child", "case__worker"))
-    supervisors = list(users_with_role(Role.SUPERVISOR))
+    supervisors = list(users_who_can(Can.SUPERVISE))
     for follow_up in due:
         case = follow_up.case
         if follow_up.due_on < today:

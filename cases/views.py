@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.forms import add_service_error
+from accounts.policy import Can, get_changeable_or_404, require
 from accounts.services import audit, pending_approval
 from children.models import Child
 from divisions.models import Division
@@ -47,18 +49,6 @@ from .models import (
 from .pdf import family_calls_of, render_case_pdf
 
 
-def _case_to_change(request, pk) -> Case:
-    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("child", "worker"), pk=pk)
-    if not case.can_change(request.user):
-        raise PermissionDenied
-    return case
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
-
-
 def _step(request, case, template_context) -> HttpResponse:
     return render(request, "cases/step_form.html", {"case": case, **template_context})
 
@@ -83,8 +73,7 @@ def case_list(request):
 @login_required
 def case_create(request):
     """接案; ?child=<pk>&visit=<pk> prefills it from a visit."""
-    if request.user.is_read_only or not request.user.has_role(*("social_worker", "project_lead", "supervisor")):
-        raise PermissionDenied
+    require(request.user, Can.DO_CASEWORK)
     initial = {}
     if child_pk := request.GET.get("child"):
         child = get_object_or_404(Child.objects.visible_to(request.user), pk=child_pk)
@@ -140,20 +129,20 @@ def case_detail(request, pk):
 
 @login_required
 def case_assess(request, pk):
-    case = _case_to_change(request, pk)
+    case = get_changeable_or_404(Case.objects.select_related("child", "worker"), request.user, pk=pk)
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_assessment(case=case, by=request.user, assessment=form.save(commit=False))
             return redirect(case)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
     return _step(request, case, {"form": form, "title": _("Assessment")})
 
 
 @login_required
 def case_plan(request, pk):
-    case = _case_to_change(request, pk)
+    case = get_changeable_or_404(Case.objects.select_related("child", "worker"), request.user, pk=pk)
     try:
         services.check_plan_editable(case)
     except ValidationError as exc:
@@ -177,14 +166,14 @@ def case_plan(request, pk):
             messages.success(request, _("Service plan saved. Submit it for approval when it is ready."))
             return redirect(case)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
     return _step(request, case, {"form": form, "formsets": [(_("Goals"), goals), (_("Planned services"), planned)],
                                  "title": _("Service plan")})
 
 
 @login_required
 def case_plan_submit(request, pk):
-    case = _case_to_change(request, pk)
+    case = get_changeable_or_404(Case.objects.select_related("child", "worker"), request.user, pk=pk)
     form = SubmitPlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,26 +181,26 @@ def case_plan_submit(request, pk):
             messages.success(request, _("The service plan was sent to the supervisor."))
             return redirect(case)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
     return _step(request, case, {"form": form, "title": _("Submit the service plan for approval")})
 
 
 @login_required
 def case_service_add(request, pk):
-    case = _case_to_change(request, pk)
+    case = get_changeable_or_404(Case.objects.select_related("child", "worker"), request.user, pk=pk)
     form = ServiceRecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_service(case=case, by=request.user, record=form.save(commit=False))
             return redirect(case)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
     return _step(request, case, {"form": form, "title": _("Service record")})
 
 
 @login_required
 def case_note_add(request, pk):
-    case = _case_to_change(request, pk)
+    case = get_changeable_or_404(Case.objects.select_related("child", "worker"), request.user, pk=pk)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.add_note(case=case, by=request.user, text=form.cleaned_data["text"])
@@ -221,7 +210,7 @@ def case_note_add(request, pk):
 
 @login_required
 def case_referral_add(request, pk):
-    case = _case_to_change(request, pk)
+    case = get_changeable_or_404(Case.objects.select_related("child", "worker"), request.user, pk=pk)
     form = ReferralForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -230,7 +219,7 @@ def case_referral_add(request, pk):
                            sent_on=data["sent_on"])
             return redirect(case)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
     return _step(request, case, {"form": form, "title": _("Referral")})
 
 
@@ -251,13 +240,13 @@ def referral_update(request, pk):
                                          outcome=data["outcome"])
             return redirect(case)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
     return _step(request, case, {"form": form, "title": referral})
 
 
 @login_required
 def case_evaluate(request, pk):
-    case = _case_to_change(request, pk)
+    case = get_changeable_or_404(Case.objects.select_related("child", "worker"), request.user, pk=pk)
     plan = case.plan
     form = EvaluationForm(request.POST or None, goals=plan.goals.all() if plan else [])
     if request.method == "POST" and form.is_valid():
@@ -267,13 +256,13 @@ def case_evaluate(request, pk):
                                            results=form.goal_results())
             return redirect(case)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
     return _step(request, case, {"form": form, "title": _("Evaluation")})
 
 
 @login_required
 def case_close(request, pk):
-    case = _case_to_change(request, pk)
+    case = get_changeable_or_404(Case.objects.select_related("child", "worker"), request.user, pk=pk)
     form = ClosureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,7 +272,7 @@ def case_close(request, pk):
             messages.success(request, _("The closure was sent to the supervisor."))
             return redirect(case)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
     return _step(request, case, {"form": form, "title": _("Closure")})
 
 
@@ -299,20 +288,20 @@ def follow_up_record(request, pk):
             services.record_follow_up(follow_up=follow_up, by=request.user, **form.cleaned_data)
             return redirect(case)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
     return _step(request, case, {"form": form, "title": follow_up})
 
 
 @login_required
 def case_reopen(request, pk):
-    case = _case_to_change(request, pk)
+    case = get_changeable_or_404(Case.objects.select_related("child", "worker"), request.user, pk=pk)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.reopen_case(case=case, by=request.user, reason=form.cleaned_data["reason"])
             return redirect(case)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
     return _step(request, case, {"form": form, "title": _("Reopen the case")})
 
 
@@ -342,7 +331,7 @@ def resource_list(request):
     return render(request, "cases/resource_list.html", {
         "resources": resources, "types": ResourceType.objects.all(), "counties": Division.objects.counties(),
         "type_pk": type_pk, "county": county,
-        "can_add": request.user.has_role("social_worker", "project_lead", "supervisor")})
+        "can_add": request.user.can(Can.DO_CASEWORK)})
 
 
 @login_required

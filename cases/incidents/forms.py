@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import not_in_future
 from children.models import Child
 from divisions.forms import DivisionField
 from visits.models import Visit
@@ -26,8 +27,9 @@ def _now_minute():
 
 
 def _not_future(value):
-    if value and value > timezone.now() + FUTURE_TOLERANCE:
-        raise forms.ValidationError(_("This time is in the future: enter the time it happened."))
+    """A few minutes of clock drift between a phone and the server are tolerated (FUTURE_TOLERANCE)."""
+    if value:
+        not_in_future(value - FUTURE_TOLERANCE, _("This time is in the future: enter the time it happened."))
     return value
 
 

@@ -7,8 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from accounts.services import audit, notify, users_with_role
+from accounts.dates import not_in_future
+from accounts.models import User
+from accounts.policy import Can, roles_with
+from accounts.services import audit, notify, users_who_can
 from children.models import Child
 from divisions.models import Division
 
@@ -27,12 +29,20 @@ from ..services import open_case
 
 
 def _not_future(value: datetime.datetime, field: str) -> None:
-    if value > timezone.now() + FUTURE_TOLERANCE:
-        raise ValidationError({field: _("This time is in the future: enter the time it happened.")})
+    """A few minutes of clock drift between a phone and the server are tolerated (FUTURE_TOLERANCE)."""
+    try:
+        not_in_future(value - FUTURE_TOLERANCE, _("This time is in the future: enter the time it happened."))
+    except ValidationError as exc:
+        raise ValidationError({field: exc.error_list}) from None
 
 
 def _supervisors():
-    return users_with_role(Role.SUPERVISOR)
+    return users_who_can(Can.SUPERVISE)
+
+
+def _area_civil_affairs(code: str):
+    """Civil affairs users who receive reports for an area they are scoped to (the county bureau)."""
+    return users_who_can(Can.RECEIVE_REPORTS, within_code=code).filter(role__in=roles_with(Can.SEE_AREA))
 
 
 @transaction.atomic
@@ -56,7 +66,7 @@ def file_incident(*, by: User, situations: list[str], discovered_at: datetime.da
         for recipient, need in route(incident.situations).items()
     )
     audit(user=by, action="incident.file", target=incident)
-    county_bureau = users_with_role(Role.COUNTY_BUREAU, within_code=incident.county_code)
+    county_bureau = _area_civil_affairs(incident.county_code)
     notify(recipients=[*county_bureau, *_supervisors()],
            title=_("New discovery report: %(situations)s") % {"situations": "、".join(incident.situation_labels())},
            url=incident.get_absolute_url(), level="danger", key=f"incident:{incident.pk}:filed")

@@ -2,21 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.home import Banner, Card, register_banner, register_card
-from accounts.models import Role
+from accounts.forms import add_service_error
+from accounts.policy import Can, get_changeable_or_404, require
 from accounts.services import audit
 from children.models import Child
-from children.timeline import Event
-from children.timeline import register as register_timeline
 from divisions.models import Division
 
 from ..models import Incident, IncidentPolicy, Need, Recipient
@@ -26,13 +22,6 @@ from .forms import FeedbackForm, IncidentForm, LinkChildForm, MeasureForm, Notic
 
 def _visible(request):
     return Incident.objects.visible_to(request.user)
-
-
-def _get_changeable(request, pk) -> Incident:
-    incident = get_object_or_404(_visible(request).select_related("child", "place"), pk=pk)
-    if not incident.can_change(request.user):
-        raise PermissionDenied
-    return incident
 
 
 @login_required
@@ -46,15 +35,14 @@ def incident_list(request):
     incidents = list(incidents[:200])
     # Listing names children and what happened to them: the listing itself is a view to audit.
     audit(user=request.user, action="incident.list", request=request, ids=[i.pk for i in incidents])
-    can_file = request.user.role in (Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.PROJECT_LEAD)
+    can_file = request.user.can(Can.DO_CASEWORK)
     return render(request, "cases/incident_list.html", {
         "incidents": incidents, "status": status, "statuses": Incident.Status.choices, "can_file": can_file})
 
 
 @login_required
 def incident_create(request):
-    if request.user.role not in (Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.PROJECT_LEAD):
-        raise PermissionDenied
+    require(request.user, Can.DO_CASEWORK)
     if request.method == "POST":
         form = IncidentForm(request.POST, user=request.user)
         if form.is_valid():
@@ -134,18 +122,10 @@ def incident_detail(request, pk):
     return _render_detail(request, incident)
 
 
-def _form_error(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @require_POST
 @login_required
 def incident_log_notice(request, pk, recipient):
-    incident = _get_changeable(request, pk)
+    incident = get_changeable_or_404(Incident.objects.select_related("child", "place"), request.user, pk=pk)
     if recipient not in Recipient.values:
         raise Http404
     form = NoticeForm(request.POST, prefix=recipient)
@@ -153,7 +133,7 @@ def incident_log_notice(request, pk, recipient):
         try:
             services.log_notice(incident=incident, recipient=recipient, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Logged: %(recipient)s.") % {"recipient": Recipient(recipient).label})
             return redirect(incident)
@@ -163,7 +143,7 @@ def incident_log_notice(request, pk, recipient):
 @require_POST
 @login_required
 def incident_feedback(request, pk):
-    incident = _get_changeable(request, pk)
+    incident = get_changeable_or_404(Incident.objects.select_related("child", "place"), request.user, pk=pk)
     form = FeedbackForm(request.POST, prefix="feedback")
     if form.is_valid():
         try:
@@ -171,7 +151,7 @@ def incident_feedback(request, pk):
                                             received_at=form.cleaned_data["feedback_at"],
                                             feedback=form.cleaned_data["feedback"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Police feedback recorded."))
             return redirect(incident)
@@ -181,13 +161,13 @@ def incident_feedback(request, pk):
 @require_POST
 @login_required
 def incident_add_measure(request, pk):
-    incident = _get_changeable(request, pk)
+    incident = get_changeable_or_404(Incident.objects.select_related("child", "place"), request.user, pk=pk)
     form = MeasureForm(request.POST, prefix="measure")
     if form.is_valid():
         try:
             services.add_measure(incident=incident, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Emergency measure recorded."))
             return redirect(incident)
@@ -197,7 +177,7 @@ def incident_add_measure(request, pk):
 @require_POST
 @login_required
 def incident_confirm_risk(request, pk):
-    incident = _get_changeable(request, pk)
+    incident = get_changeable_or_404(Incident.objects.select_related("child", "place"), request.user, pk=pk)
     try:
         case = services.confirm_high_risk(incident=incident, by=request.user)
     except ValidationError as exc:
@@ -210,52 +190,14 @@ def incident_confirm_risk(request, pk):
 @require_POST
 @login_required
 def incident_link_child(request, pk):
-    incident = _get_changeable(request, pk)
+    incident = get_changeable_or_404(Incident.objects.select_related("child", "place"), request.user, pk=pk)
     form = LinkChildForm(request.POST, prefix="link", user=request.user)
     if form.is_valid():
         try:
             services.link_child(incident=incident, child=form.cleaned_data["child"], by=request.user)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The report is linked to the child."))
             return redirect(incident)
     return _render_detail(request, incident, bound={"link_child": form})
-
-
-# ---------------------------------------------------------------- home page and child timeline
-
-BANNER_ROLES = (Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.PROJECT_LEAD)
-
-
-def incident_banner(request):
-    """Red until every required recipient of every visible report is logged and police feedback is in."""
-    if not request.user.has_role(*BANNER_ROLES):
-        return None
-    open_count = Incident.objects.visible_to(request.user).open().count()
-    if not open_count:
-        return None
-    return Banner(text=_("%(n)s discovery report(s) not yet handled: a required recipient is not logged or the "
-                         "police feedback is missing.") % {"n": open_count},
-                  url=f"{reverse('cases:incident_list')}?status={Incident.Status.OPEN}", level="danger")
-
-
-def incident_card(request):
-    if not request.user.has_role(Role.BUREAU, Role.COUNTY_BUREAU):
-        return None
-    open_count = Incident.objects.visible_to(request.user).open().count()
-    return Card(title=gettext_lazy("Discovery reports not yet handled"), value=open_count,
-                url=f"{reverse('cases:incident_list')}?status={Incident.Status.OPEN}",
-                level="danger" if open_count else "")
-
-
-def incident_events(child, user):
-    for incident in Incident.objects.visible_to(user).filter(child=child):
-        yield Event(when=incident.reported_at, kind="incident", url=incident.get_absolute_url(),
-                    title=_("Discovery report: %(situations)s") % {
-                        "situations": "、".join(incident.situation_labels())})
-
-
-register_banner(func=incident_banner)
-register_card(order=12, func=incident_card)
-register_timeline(incident_events)

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.dates import add_months
+from accounts.policy import Can, roles_with
 from children.models import Child
 
 from .resources import ServiceType
@@ -28,7 +29,11 @@ __all__ = [
 PLAN_APPROVAL = "case_plan"
 CLOSURE_APPROVAL = "case_closure"
 
-CHANGE_ROLES = (Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR)
+
+
+def follow_up_months() -> tuple[int, ...]:
+    """Months after closure at which 回访 are scheduled ([P], a setting)."""
+    return tuple(getattr(settings, "CASES_FOLLOW_UP_MONTHS", (1, 3)))
 
 
 def _digest(payload) -> str:
@@ -121,7 +126,7 @@ class Case(models.Model):
 
     def can_change(self, user) -> bool:
         """Called on a case already fetched through visible_to(user)."""
-        return user.is_active and user.role in CHANGE_ROLES
+        return user.can(Can.DO_CASEWORK)
 
     @property
     def is_open(self) -> bool:
@@ -142,11 +147,11 @@ class Case(models.Model):
     def _approved_this_round(self, kind: str, record) -> bool:
         """Approved for exactly this content, and after the last reopening."""
         from accounts.models import Approval
-        from accounts.services import latest_approval
 
         if record is None:
             return False
-        latest = latest_approval(self, kind)
+        latest = (Approval.objects.filter(content_type=ContentType.objects.get_for_model(Case), object_id=str(self.pk),
+                                          kind=kind).order_by("-requested_at", "-id").first())
         return bool(latest and latest.status == Approval.Status.APPROVED
                     and latest.fingerprint == record.fingerprint()
                     and latest.requested_at >= self.round_started_at())
@@ -241,9 +246,14 @@ class Case(models.Model):
             self.move_to(self.Stage.INTERVENTION, by=approval.decided_by)
         elif approval.kind == CLOSURE_APPROVAL and self.is_open and self.closure_is_approved():
             self.move_to(self.Stage.CLOSED, by=approval.decided_by)
-            from cases.services import schedule_follow_ups
+            self.schedule_follow_ups()
 
-            schedule_follow_ups(case=self)
+    def schedule_follow_ups(self) -> list["FollowUp"]:
+        """回访 rows at 1 and 3 months (by default) after the closing date; idempotent."""
+        closure = self.closure
+        closed_on = self.closed_on or timezone.localdate()
+        return [FollowUp.objects.get_or_create(closure=closure, months_after=months, defaults={
+            "case": self, "due_on": add_months(closed_on, months)})[0] for months in follow_up_months()]
 
 
 class CaseEvent(models.Model):
@@ -611,7 +621,7 @@ class SupervisionNoteQuerySet(models.QuerySet):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         on_cases = Q(case__in=Case.objects.visible_to(user))
-        if user.role in (Role.SUPERVISOR, Role.PROJECT_LEAD):
+        if user.can(Can.MANAGE_PROJECT):
             return self.filter(on_cases | Q(case__isnull=True))
         return self.filter(on_cases | Q(case__isnull=True, worker=user))
 
@@ -623,7 +633,7 @@ class SupervisionNote(models.Model):
                              related_name="supervision_notes")
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("social worker"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="supervision_notes",
-                               limit_choices_to={"role": Role.SOCIAL_WORKER})
+                               limit_choices_to={"role__in": roles_with(Can.HAVE_CASELOAD)})
     supervised_on = models.DateField(_("date"), default=timezone.localdate)
     text = models.TextField(_("supervision note"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("supervisor"), on_delete=models.PROTECT,

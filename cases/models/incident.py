@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.fields import EncryptedCharField, EncryptedTextField
-from accounts.models import Role
+from accounts.policy import Can
 from children.models import Child
 
 __all__ = [
@@ -146,22 +146,17 @@ class IncidentPolicy(models.Model):
         return datetime.timedelta(days=self.police_feedback_days)
 
 
-# Who may see who reported (DOMAIN.md §5 and 强制报告意见 art. 17 keep the reporter confidential).
-REPORTER_VISIBLE_ROLES = {Role.SUPERVISOR, Role.PROJECT_LEAD, Role.BUREAU}
-CHANGE_ROLES = {Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.PROJECT_LEAD}
-
-
 class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "IncidentQuerySet":
         """A report belongs to its child's county; a report about a child not in the registry, to its place."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role in (Role.PROJECT_LEAD, Role.SUPERVISOR, Role.BUREAU):
+        if user.can(Can.SEE_PROJECT):
             return self
-        if user.role not in (Role.SOCIAL_WORKER, Role.COUNTY_BUREAU):
+        if not user.can(Can.SEE_AREA):
             return self.none()
         scope = Q(child__in=Child.objects.visible_to(user)) | (Q(child__isnull=True) & user.area_q("place__code"))
-        if user.role == Role.SOCIAL_WORKER:
+        if user.can(Can.HAVE_CASELOAD):  # a worker also sees what they filed themselves
             scope |= Q(reported_by=user)
         return self.filter(scope)
 
@@ -262,10 +257,11 @@ class Incident(models.Model):
 
     # -- who may do what (called on a report fetched through visible_to(user))
     def can_change(self, user) -> bool:
-        return user.is_active and user.role in CHANGE_ROLES
+        return user.can(Can.DO_CASEWORK)
 
     def can_see_reporter(self, user) -> bool:
-        return user.is_active and (user.role in REPORTER_VISIBLE_ROLES or user.pk == self.reported_by_id)
+        # Who may see who reported (DOMAIN.md §5 and 强制报告意见 art. 17 keep the reporter confidential).
+        return user.is_active and (user.can(Can.SEE_REPORTER) or user.pk == self.reported_by_id)
 
     # -- derived
     def situation_labels(self) -> list[str]:

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.policy import Can
+
 __all__ = ["ServiceType", "ResourceType", "Resource", "ResourceQuerySet", "Referral", "ReferralQuerySet"]
 
 
@@ -94,7 +96,7 @@ class Resource(models.Model):
         return reverse("cases:resource_detail", args=[self.pk])
 
     def can_change(self, user) -> bool:
-        return user.is_active and user.role in ("social_worker", "project_lead", "supervisor")
+        return user.can(Can.DO_CASEWORK)
 
 
 class ReferralQuerySet(models.QuerySet):
