@@ -69,8 +69,6 @@ class User(AbstractUser):
             q |= Q(**{f"{field}__startswith": code})
         return q
 
-    def has_role(self, *roles) -> bool:
-        return self.is_active and self.role in roles
 
 
 class StaffProfile(models.Model):
