@@ -70,7 +70,6 @@ class User(AbstractUser):
         return q
 
 
-
 class StaffProfile(models.Model):
     """A team member's qualifications, checked against the contract's staffing rules."""
 
