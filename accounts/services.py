@@ -138,6 +138,17 @@ def request_approval(*, obj, kind: str, by: User, approver_role: str, note: str 
     return approval
 
 
+# What else happens when a request of a kind is decided, beyond the object's own state change
+# (`target.approval_decided`): writes across models that the owning app registers in its hooks.py.
+_decision_handlers: dict[str, object] = {}
+
+
+def on_decision(kind: str, handler) -> None:
+    """Register `handler(approval, target)` to run, in the deciding transaction, after a request of
+    this kind is approved or returned."""
+    _decision_handlers[kind] = handler
+
+
 def _decide(approval: Approval, *, by: User, status: str, comment: str) -> Approval:
     if approval.status != Approval.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))
@@ -152,6 +163,8 @@ def _decide(approval: Approval, *, by: User, status: str, comment: str) -> Appro
     target = approval.target
     if hasattr(target, "approval_decided"):
         target.approval_decided(approval)
+    if (handler := _decision_handlers.get(approval.kind)) is not None:
+        handler(approval, target)
     verb = _("approved") if status == Approval.Status.APPROVED else _("returned for revision")
     notify(recipients=[approval.requested_by], title=_("%(obj)s was %(verb)s") % {"obj": target, "verb": verb},
            body=comment, url=approval.get_absolute_url(), key=f"approval:{approval.pk}:decided",

@@ -79,10 +79,14 @@ def risk_events(child: Child, user):
 
 def register() -> None:
     """Called once from ChildrenConfig.ready()."""
-    from .services import level_set_elsewhere
+    from accounts.services import on_decision
+
+    from .risk import REVIEW_KIND
+    from .services import level_set_elsewhere, review_decided
     from .signals import risk_level_changed
 
     risk_level_changed.connect(level_set_elsewhere, dispatch_uid="children.risk.level_set_elsewhere")
+    on_decision(REVIEW_KIND, review_decided)
     register_card(order=20, func=reassessments_card)
     register_card(order=25, func=risk_reviews_card)
     register_card(order=28, func=turning_age_card)

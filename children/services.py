@@ -299,6 +299,13 @@ def record_risk_event(*, child: Child, kind: str, occurred_on: datetime.date | N
     return event
 
 
+def review_decided(approval, assessment: RiskAssessment) -> None:
+    """A returned risk review makes a reassessment due, however it was returned (admin, page, shell)."""
+    if approval.status == approval.Status.RETURNED:
+        record_risk_event(child=assessment.child, kind=RiskEvent.Kind.REVIEW_RETURNED, note=approval.comment,
+                          by=approval.decided_by)
+
+
 def level_set_elsewhere(sender, *, child: Child, old: str, new: str, by, **kwargs) -> None:
     """risk_level_changed receiver: a level set outside an assessment (a discovery report confirming
     high risk) makes a full reassessment due at once, so the six dimensions catch up with it."""

@@ -115,23 +115,15 @@ class RiskAssessment(models.Model):
         return {name.removeprefix("score_"): getattr(self, name) for name in SCORE_FIELDS}
 
     def approval_decided(self, approval) -> None:
-        """Called by accounts.services when the supervisor decides the review request.
-
-        The one service call left in a model: accounts' approval protocol calls back the object
-        decided, and a returned assessment must make a reassessment due whichever way it was returned.
-        """
+        """Called by accounts.services when the supervisor decides the review request. The reassessment
+        a return makes due is recorded by children.services.review_decided (registered in hooks.py)."""
         from accounts.models import Approval
-
-        from ..services import record_risk_event
 
         self.review_status = (self.Review.APPROVED if approval.status == Approval.Status.APPROVED
                               else self.Review.RETURNED)
         self.reviewed_by, self.reviewed_at, self.review_comment = approval.decided_by, approval.decided_at, \
             approval.comment
         self.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "review_comment"])
-        if self.review_status == self.Review.RETURNED:
-            record_risk_event(child=self.child, kind=RiskEvent.Kind.REVIEW_RETURNED, note=approval.comment,
-                              by=approval.decided_by)
 
 
 class RiskEventQuerySet(models.QuerySet):
