@@ -139,9 +139,7 @@ def _serve(photo) -> FileResponse:
 
 @login_required
 def photo(request, pk):
-    photo = get_object_or_404(ActivityPhoto.objects.filter(
-        activity__in=Activity.objects.visible_to(request.user)), pk=pk)
-    return _serve(photo)
+    return _serve(get_object_or_404(ActivityPhoto, activity__in=Activity.objects.visible_to(request.user), pk=pk))
 
 
 @require_POST
@@ -282,9 +280,7 @@ def article_image_add(request, pk):
 
 @login_required
 def article_image(request, pk):
-    image = get_object_or_404(ArticleImage.objects.filter(
-        article__in=Article.objects.visible_to(request.user)), pk=pk)
-    return _serve(image)
+    return _serve(get_object_or_404(ArticleImage, article__in=Article.objects.visible_to(request.user), pk=pk))
 
 
 @require_POST
