@@ -1,4 +1,4 @@
-"""Risk grading (分级分色, DOMAIN.md §4): the six dimensions, the override triggers, the proposal,
+"""Risk grading (分级分色, docs/domain.md §4): the six dimensions, the override triggers, the proposal,
 and when the next assessment is due. The services that record an assessment or an event that calls
 for one are in children/services.py.
 

@@ -1,4 +1,4 @@
-"""Validation rules of the registry (DOMAIN.md §1, §3), shared by the forms and the ledger import.
+"""Validation rules of the registry (docs/domain.md §1, §3), shared by the forms and the ledger import.
 
 Each rule raises ValidationError with a Chinese message (through the catalog) that says how to fix
 the input.

@@ -1,4 +1,4 @@
-"""Service types (DOMAIN.md §6) and resource types (the tender's 社会救助/社会福利/公益慈善 …).
+"""Service types (docs/domain.md §6) and resource types (the tender's 社会救助/社会福利/公益慈善 …).
 
 Names are stored in Chinese, as the people who use the lists write them. Idempotent: update_or_create by code.
 """

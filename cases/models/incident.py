@@ -1,4 +1,4 @@
-# Discovery and mandatory reports (发现报告 / 强制报告): DOMAIN.md §5, docs/incidents.md.
+# Discovery and mandatory reports (发现报告 / 强制报告): docs/domain.md §5, docs/incidents.md.
 import datetime
 
 from django.conf import settings
@@ -260,7 +260,7 @@ class Incident(models.Model):
         return user.can(Can.DO_CASEWORK)
 
     def can_see_reporter(self, user) -> bool:
-        # Who may see who reported (DOMAIN.md §5 and 强制报告意见 art. 17 keep the reporter confidential).
+        # Who may see who reported (docs/domain.md §5 and 强制报告意见 art. 17 keep the reporter confidential).
         return user.is_active and (user.can(Can.SEE_REPORTER) or user.pk == self.reported_by_id)
 
     # -- derived

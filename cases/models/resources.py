@@ -14,7 +14,7 @@ __all__ = ["ServiceType", "ResourceType", "Resource", "ResourceQuerySet", "Refer
 
 
 class ServiceType(models.Model):
-    """A kind of service (DOMAIN.md §6), loaded by a data migration; the lead can add more in the admin."""
+    """A kind of service (docs/domain.md §6), loaded by a data migration; the lead can add more in the admin."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=40, unique=True)

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 CHIKAN_VILLAGE, SUIXI_VILLAGE = "440802001001", "440823101002"
 P, C, E, T, V = "police", "civil_affairs", "education", "township", "village"
 
-# Written out by hand from DOMAIN.md §5 and the contract, independently of cases.models.ROUTING:
+# Written out by hand from docs/domain.md §5 and the contract, independently of cases.models.ROUTING:
 # (must be told, told where it applies). Everyone else is optional.
 EXPECTED_ROUTING = {
     "alone": ({C, V}, {T, P}),

@@ -1,4 +1,4 @@
-"""Reference data (STYLE.md §12): the child categories of DOMAIN.md §1 and the benefits of §2.
+"""Reference data (docs/style.md §12): the child categories of docs/domain.md §1 and the benefits of §2.
 
 Amounts are left empty: the project lead fills in the current local standards in the admin.
 """

@@ -132,7 +132,7 @@ class RiskEventQuerySet(models.QuerySet):
 
 
 class RiskEvent(models.Model):
-    """An event after which the child is reassessed at once (DOMAIN.md §4); the next assessment
+    """An event after which the child is reassessed at once (docs/domain.md §4); the next assessment
     resolves it."""
 
     class Kind(models.TextChoices):

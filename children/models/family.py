@@ -1,4 +1,4 @@
-"""The child's family: one row per parent (DOMAIN.md §3.3) and the other members of the household."""
+"""The child's family: one row per parent (docs/domain.md §3.3) and the other members of the household."""
 
 from django.db import models
 from django.utils import timezone
@@ -13,7 +13,7 @@ from .child import Child, ChildRelatedQuerySet, phone_index
 
 
 class Parent(models.Model):
-    """One row per parent (DOMAIN.md §3.3)."""
+    """One row per parent (docs/domain.md §3.3)."""
 
     class Kind(models.TextChoices):
         FATHER = "father", _("Father")

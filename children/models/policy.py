@@ -1,4 +1,4 @@
-"""The risk levels and the risk and visit policy the project lead edits (DOMAIN.md §4)."""
+"""The risk levels and the risk and visit policy the project lead edits (docs/domain.md §4)."""
 
 from django.conf import settings
 from django.db import models
@@ -17,7 +17,7 @@ class RiskLevel(models.TextChoices):
 
 
 class RiskPolicy(models.Model):
-    """The risk and visit policy the project lead edits (DOMAIN.md §4: [P] values are proposals).
+    """The risk and visit policy the project lead edits (docs/domain.md §4: [P] values are proposals).
 
     One row (`RiskPolicy.current()`); every change is kept in its history.
     """
@@ -35,7 +35,7 @@ class RiskPolicy(models.Model):
     reassess_months = models.PositiveSmallIntegerField(_("reassess every (months)"), default=6)
     monthly_visit_target = models.PositiveSmallIntegerField(
         _("visits a month to high and medium-high risk families (contract)"), default=10)
-    # Risk grading (DOMAIN.md §4). Six dimensions are scored 0–3 each; the total is compared with
+    # Risk grading (docs/domain.md §4). Six dimensions are scored 0–3 each; the total is compared with
     # these thresholds, and every override trigger found raises the proposal to at least its level.
     score_high = models.PositiveSmallIntegerField(_("total score from which high risk is proposed"), default=12)
     score_medium_high = models.PositiveSmallIntegerField(

@@ -16,7 +16,7 @@ from accounts.fields import EncryptedCharField
 
 
 class Category(models.Model):
-    """儿童类别 (DOMAIN.md §1): reference data loaded by a data migration."""
+    """儿童类别 (docs/domain.md §1): reference data loaded by a data migration."""
 
     code = models.SlugField(_("short code"), max_length=32, unique=True)
     name = models.CharField(_("category name"), max_length=32, unique=True)
@@ -38,7 +38,7 @@ class Category(models.Model):
 
 
 class Benefit(models.Model):
-    """A benefit (保障待遇) and which categories suggest it (DOMAIN.md §2)."""
+    """A benefit (保障待遇) and which categories suggest it (docs/domain.md §2)."""
 
     class Department(models.TextChoices):
         CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs")

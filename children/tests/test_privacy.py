@@ -1,4 +1,4 @@
-"""Privacy rules (DOMAIN.md §8 R4, R5): encryption at rest, key rotation, blind index, masking."""
+"""Privacy rules (docs/domain.md §8 R4, R5): encryption at rest, key rotation, blind index, masking."""
 
 import datetime
 import io
