@@ -77,7 +77,7 @@ def test_intake_without_a_reason_is_refused_in_chinese(client_for, worker, child
     response = client_for(worker).post(reverse("cases:case_create"), {
         "child": child.pk, "source": "visit", "opened_on": "2026-11-20"})
     assert response.status_code == 200
-    assert "请填写开案原因" in str(response.context["form"].errors["reason"])
+    assert "请填写接案原因" in str(response.context["form"].errors["reason"])
     assert not Case.objects.exists()
 
 
