@@ -1,14 +1,18 @@
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect, resolve_url
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 
 class IdleTimeoutMiddleware:
-    """Log out a session that has been idle longer than SESSION_IDLE_TIMEOUT seconds."""
+    """Log out a session that has been idle longer than SESSION_IDLE_TIMEOUT seconds.
+
+    Runs after MessageMiddleware (settings), so the message can be stored for the login page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -20,8 +24,24 @@ class IdleTimeoutMiddleware:
             if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
                 messages.info(request, _("You were signed out after 30 minutes without activity. Please sign in again."))
-                return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
+                return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
             # Written at most once a minute, so most requests do not rewrite the session row.
             if last is None or now - last >= 60:
                 request.session["last_activity"] = now
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in user is shown may be kept by the browser or a proxy: child, case and
+    report pages, PDFs, photos and exports all carry `Cache-Control: no-store, private`
+    (docs/privacy.md). A shared office computer's back button and disk cache hold no child data."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response.headers.pop("Cache-Control", None)
+            add_never_cache_headers(response)
+        return response

@@ -132,7 +132,7 @@ def _serve(photo) -> FileResponse:
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = "inline"
     return response
 

@@ -52,8 +52,8 @@ def duplicate_error(existing: Child, user) -> ValidationError:
               'Open that record and update it instead of entering the child again.'),
             url=existing.get_absolute_url(), name=existing.name)
     else:
-        message = _("This ID number is already in the registry, in an area you do not cover. "
-                    "Do not enter it again; ask the project lead to check.")
+        # Nothing about where or whom: only that it cannot be done and who can look (issue 11).
+        message = _("This ID number cannot be registered. Ask the project lead.")
     return ValidationError(message, code="duplicate_id_number")
 
 

@@ -75,6 +75,7 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         children = Child.objects.visible_to(user).in_registry().select_related("residence").order_by("name", "id")
         self.fields["child"].queryset = children
         self.searchable = children.count() > self.FULL_LIST_LIMIT
@@ -102,10 +103,14 @@ class IncidentForm(forms.Form):
             else:
                 self.add_error("place", _("Choose where it happened (county, town, village)."))
         visit_id = data.get("visit_id")
-        if visit_id and not Visit.objects.filter(pk=visit_id).exists():
-            # Only a hand-edited ?visit= number gets here; the foreign key would refuse it when saving.
-            # The field is hidden, so the message goes on top of the form.
+        # Every id the form takes is looked up through visible_to: a hand-edited ?visit= number of
+        # another county's visit is "does not exist", as for a number that names nothing. The field
+        # is hidden, so the message goes on top of the form.
+        visit = Visit.objects.visible_to(self.user).filter(pk=visit_id).first() if visit_id else None
+        if visit_id and visit is None:
             self.add_error(None, _("The visit this report was raised from does not exist."))
+        elif visit and child and visit.child_id != child.pk:
+            self.add_error("child", _("The visit this report was raised from is about another child."))
         return data
 
 

@@ -178,7 +178,8 @@ def test_duplicate_id_not_visible_to_the_user_leaks_nothing(other_worker, client
         form_data(residence_county="440882", residence_town="440882001", residence_village="440882001001"))
     error = " ".join(response.context["form"].errors["id_number"])
     content = response.content.decode()
-    assert "已在台账中登记" in error
+    assert error == "该身份证号无法登记，请联系项目负责人。"
+    assert "区域" not in error and "已在台账" not in error
     assert "王芳" not in content and existing.get_absolute_url() not in content and "赤坎" not in error
     assert Child.objects.count() == 1
 
