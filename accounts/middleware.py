@@ -41,7 +41,8 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if getattr(request, "user", None) is not None and request.user.is_authenticated:
-            response.headers.pop("Cache-Control", None)
+        signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
+        if signed_in and "no-store" not in response.get("Cache-Control", ""):
+            response.headers.pop("Cache-Control", None)  # e.g. a photo's "private, max-age=3600"
             add_never_cache_headers(response)
         return response
