@@ -75,11 +75,11 @@ def case_create(request):
     """接案; ?child=<pk>&visit=<pk> prefills it from a visit."""
     require(request.user, Can.DO_CASEWORK)
     initial = {}
-    if child_pk := request.GET.get("child"):
+    if (child_pk := request.GET.get("child", "")).isdigit():  # a hand-edited ?child=x is ignored, not a 500
         child = get_object_or_404(Child.objects.visible_to(request.user), pk=child_pk)
         initial["child"] = child.pk
         initial["source"] = Case.Source.VISIT
-        if visit_pk := request.GET.get("visit"):
+        if (visit_pk := request.GET.get("visit", "")).isdigit():
             initial["source_note"] = _("Found during visit #%(visit)s.") % {"visit": visit_pk}
     form = IntakeForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

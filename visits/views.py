@@ -98,7 +98,7 @@ def photo(request, pk):
 def call_create(request, child_pk):
     child = get_changeable_or_404(Child.objects.in_registry(), request.user, pk=child_pk)
     visit = None
-    if request.GET.get("visit"):
+    if request.GET.get("visit", "").isdigit():  # a hand-edited ?visit=x is ignored, not a 500
         visit = Visit.objects.filter(child=child, pk=request.GET["visit"]).first()
     form = FamilyCallForm(request.POST or None, initial={"held_on": timezone.localdate()},
                           instance=FamilyCall(child=child, visit=visit))

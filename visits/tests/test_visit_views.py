@@ -215,5 +215,6 @@ def test_visit_page_links_to_reassessment_discovery_report_and_case(client_for, 
 
 def test_form_page_loads_the_draft_script_and_no_inline_script(client_for, worker, child):
     page = client_for(worker).get(create_url(child)).content.decode()
-    assert 'data-draft-key="visit-new-' in page and "js/visits.js" in page
+    # The draft is kept under the user's id too: another user on the same phone never gets it.
+    assert f'data-draft-key="visit-{worker.pk}-new-{child.pk}"' in page and "js/visits.js" in page
     assert "<script>" not in page
