@@ -226,3 +226,35 @@ def test_nobody_changes_their_own_role_or_area(client_for, sysadmin):
     assert response.status_code == 200 and "不能修改自己的角色" in response.content.decode()
     sysadmin.refresh_from_db()
     assert sysadmin.role == Role.ADMIN and not AuditEntry.objects.filter(action="user.access_changed").exists()
+
+
+# ---------------------------------------------------------------- written last
+
+def test_the_entry_is_written_after_the_pdf_is_rendered(client_for, lead, monkeypatch):
+    """The audit write is the last thing a request does: nothing of the chain is touched (and on
+    PostgreSQL no lock is held, see test_audit_concurrency) while the PDF renders."""
+    from children import pdf
+
+    child = ChildFactory()
+    seen = []
+    real = pdf.render_child_pdf
+
+    def render(*args, **kwargs):
+        seen.append(AuditEntry.objects.filter(action="child.view_pdf").exists())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_child_pdf", render)
+    assert client_for(lead).get(reverse("children:pdf", args=[child.pk])).status_code == 200
+    assert seen == [False] and AuditEntry.objects.filter(action="child.view_pdf").count() == 1
+    assert services.verify_audit_chain() == []
+
+
+def test_a_request_that_fails_writes_no_entry(client_for, lead, monkeypatch):
+    from children import pdf
+
+    child = ChildFactory()
+    monkeypatch.setattr(pdf, "render_child_pdf", lambda *a, **k: 1 / 0)
+    client = client_for(lead)
+    client.raise_request_exception = False
+    assert client.get(reverse("children:pdf", args=[child.pk])).status_code == 500
+    assert not AuditEntry.objects.exists()
