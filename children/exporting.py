@@ -1,8 +1,10 @@
 """Writing the registry as an xlsx ledger in the import template's columns, so an export imports back.
 
 Privacy (docs/domain.md §8, R4/R5): an export is masked unless the person asks for full details and
-their role allows it (`may_export_full`): masked exports show ID numbers as 4408**********123X,
-phones as 138****8000 and leave street addresses out. A full export is what a hand-over to the
+their role allows it (`may_export_full`): masked exports show ID numbers as 440802************,
+the birth year, 户籍地 at county level, phones as *******8000 and leave street addresses out, so that
+no set of columns rebuilds an ID number or phone (docs/privacy.md, "Masked exports"). A full
+export is what a hand-over to the
 bureau or a re-import needs. Every export writes one audit entry saying who, how many, how, and
 with which filter.
 
