@@ -4,8 +4,7 @@ Privacy (docs/domain.md §8, R4/R5): an export is masked unless the person asks 
 their role allows it (`may_export_full`): masked exports show ID numbers as 440802************,
 the birth year, 户籍地 at county level, phones as *******8000 and leave street addresses out, so that
 no set of columns rebuilds an ID number or phone (docs/privacy.md, "Masked exports"). A full
-export is what a hand-over to the
-bureau or a re-import needs. Every export writes one audit entry saying who, how many, how, and
+export is what a hand-over to the bureau or a re-import needs. Every export writes one audit entry saying who, how many, how, and
 with which filter.
 
 Cells that a spreadsheet would run as a formula (starting with = + - @ tab or CR) get a leading
