@@ -1,10 +1,17 @@
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import Approval, AuditEntry, StaffProfile, User
 from .policy import Can, allows
+
+# What decides what a user may do and see: nobody changes these on their own account.
+OWN_PROTECTED_FIELDS = ("role", "areas", "is_staff", "is_superuser", "is_active", "groups", "user_permissions")
 
 
 class StaffProfileInline(admin.StackedInline):
@@ -21,6 +28,43 @@ class UserAdmin(BaseUserAdmin):
     inlines = [StaffProfileInline]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Role and area"), {"fields": ["full_name", "role", "areas", "phone"]}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and area"), {"fields": ["full_name", "role"]}),)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        if obj is None or obj.pk != request.user.pk:
+            return form_class
+
+        class OwnAccountForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                if any(name in self.changed_data for name in OWN_PROTECTED_FIELDS):
+                    raise ValidationError(_("Nobody may change their own role, area or permissions; ask another "
+                                            "administrator."))
+                return cleaned
+
+        return OwnAccountForm
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            before = User.objects.get(pk=obj.pk)
+            obj._audit_before = {"role": before.role, "areas": sorted(before.areas.values_list("code", flat=True)),
+                                 "is_staff": before.is_staff, "is_superuser": before.is_superuser,
+                                 "is_active": before.is_active}
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """Role, area and access changes go into the audit chain (after the areas are saved)."""
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        after = {"role": user.role, "areas": sorted(user.areas.values_list("code", flat=True)),
+                 "is_staff": user.is_staff, "is_superuser": user.is_superuser, "is_active": user.is_active}
+        if not change:
+            services.audit(user=request.user, action="user.created", target=user, request=request, **after)
+            return
+        before = getattr(user, "_audit_before", after)
+        changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+        if changed:
+            services.audit(user=request.user, action="user.access_changed", target=user, request=request, **changed)
 
 
 @admin.register(Approval)
@@ -56,10 +100,22 @@ class ApprovalAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "username", "action", "target_repr", "ip_address"]
+    """Who, when, what kind of thing: the target is shown as its kind and id, details hold hashed
+    search terms, never a child's name or number (docs/privacy.md, "Audit log")."""
+
+    list_display = ["created_at", "username", "action", "target_kind", "target_id", "ip_address"]
     list_filter = ["action"]
-    search_fields = ["username", "target_repr", "target_id"]
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    search_fields = ["username", "action", "target_id"]
+    readonly_fields = [f.name for f in AuditEntry._meta.fields] + ["target_kind"]
+
+    @admin.display(description=_("kind of record"))
+    def target_kind(self, obj):
+        if not obj.target_type:
+            return "—"
+        try:
+            return apps.get_model(obj.target_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            return obj.target_type
 
     def has_add_permission(self, request):
         return False
@@ -129,10 +185,20 @@ class RoleAdminMixin:
 
 
 class ScopedModelAdmin(RoleAdminMixin, admin.ModelAdmin):
-    """Base for admins of child-related data: the same scoping queryset as the views, access by role."""
+    """Base for admins of child-related data: the same scoping queryset as the views, access by role.
+    With `audit_action` set, opening a record's change page writes an audit entry (as the views do)."""
+
+    audit_action: str = ""
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self.audit_action and request.method == "GET":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and self.has_view_permission(request, obj):
+                services.audit(user=request.user, action=self.audit_action, target=obj, request=request, via="admin")
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class PolicyAdminMixin(RoleAdminMixin):

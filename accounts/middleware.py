@@ -8,6 +8,8 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
+from . import services
+
 
 class IdleTimeoutMiddleware:
     """Log out a session that has been idle longer than SESSION_IDLE_TIMEOUT seconds.
@@ -45,4 +47,21 @@ class NoStoreMiddleware:
         if signed_in and "no-store" not in response.get("Cache-Control", ""):
             response.headers.pop("Cache-Control", None)  # e.g. a photo's "private, max-age=3600"
             add_never_cache_headers(response)
+        return response
+
+
+class AuditMiddleware:
+    """The audit write is the last thing a request does: entries made while the view runs are
+    queued and written after the response is rendered, in one short transaction, so the chain's
+    lock is never held while a page or PDF renders. A request that ends in a server error (its
+    transaction rolled back) writes none."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with services.deferred_audit() as queued:
+            response = self.get_response(request)
+            if response.status_code >= 500:
+                queued.clear()
         return response

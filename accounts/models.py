@@ -215,7 +215,10 @@ class AuditEntry(models.Model):
     """Append-only, hash-chained log of sensitive views, exports and changes (R4, R6).
 
     Each entry's digest covers its content and the previous digest, so editing or deleting an
-    entry breaks the chain, which `manage.py verify_audit_log` reports.
+    entry breaks the chain, which `manage.py verify_audit_log` reports; signed checkpoints
+    (AuditCheckpoint) anchor the head so that truncation and a recomputed chain are reported too.
+    The target is an object reference (model label + id), never its text, and search terms are
+    stored as HMACs: the log holds no child data (docs/privacy.md, "Audit log").
     """
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -225,7 +228,6 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=64, db_index=True)
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=64, blank=True, db_index=True)
-    target_repr = models.CharField(max_length=200, blank=True)
     detail = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     previous_digest = models.CharField(max_length=64, blank=True)
@@ -237,15 +239,41 @@ class AuditEntry(models.Model):
         ordering = ["-id"]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target_repr}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target_type}#{self.target_id}"
 
     def get_absolute_url(self):
         return reverse("admin:accounts_auditentry_change", args=[self.pk])
 
     def compute_digest(self) -> str:
-        payload = json.dumps(
-            [self.created_at.isoformat(), self.username, self.action, self.target_type, self.target_id,
-             self.target_repr, self.detail, self.ip_address, self.previous_digest],
-            ensure_ascii=False, sort_keys=True, default=str,
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()
+        return audit_digest(self.created_at, self.username, self.action, self.target_type, self.target_id,
+                            self.detail, self.ip_address, self.previous_digest)
+
+
+def audit_digest(created_at, username, action, target_type, target_id, detail, ip_address, previous_digest) -> str:
+    payload = json.dumps([created_at.isoformat(), username, action, target_type, target_id, detail, ip_address,
+                          previous_digest], ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's head at a moment (last entry, its digest, the number of entries), signed with
+    an HMAC whose key is not in the database (settings.AUDIT_CHECKPOINT_KEY, else derived from
+    SECRET_KEY). Whoever can write the database can delete entries and recompute every digest,
+    but cannot sign a checkpoint that agrees; each checkpoint is also written to the log output."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    last_entry_id = models.BigIntegerField()
+    head_digest = models.CharField(max_length=64, blank=True)
+    count = models.BigIntegerField()
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} #{self.last_entry_id} ({self.count})"
+
+    def payload(self) -> str:
+        return f"{self.created_at.isoformat()}|{self.last_entry_id}|{self.head_digest}|{self.count}"

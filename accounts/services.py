@@ -1,6 +1,13 @@
 """Cross-cutting services the other apps use: notifications, approvals, audit entries."""
 
+import hashlib
+import hmac
+import logging
+import re
+from bisect import bisect_right
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -10,7 +17,8 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Approval, AuditEntry, Notification, User
+from .fields import blind_index
+from .models import Approval, AuditCheckpoint, AuditEntry, Notification, User
 from .policy import may_decide, roles_with
 
 # ---------------------------------------------------------------- notifications
@@ -59,42 +67,144 @@ def client_ip(request) -> str | None:
 
 AUDIT_CHAIN_LOCK = 0x746F6E67  # "tong": the advisory lock that serialises writers of the chain
 
+audit_log = logging.getLogger("tonghu.audit")
 
-@transaction.atomic
+# During a request (AuditMiddleware) entries are queued here and written once the response is
+# ready, in one short transaction: the chain's lock is never held while a page or a PDF renders.
+_pending: ContextVar[list | None] = ContextVar("audit_pending", default=None)
+
+_SEARCH_KEYS = {"q", "term", "search"}
+# an ID number, a mobile or a landline number, not inside a longer run of digits (place codes)
+_IDENTIFYING = re.compile(r"(?<!\d)(\d{17}[\dXx]|1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+
+
+def _scrub(value, key: str = ""):
+    """Search terms and anything that looks like an ID number or phone become HMACs (the blind
+    index key): equal terms still match, the term itself is not stored."""
+    if isinstance(value, dict):
+        return {k: _scrub(v, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub(v, key) for v in value]
+    if isinstance(value, str) and value and (key in _SEARCH_KEYS or _IDENTIFYING.search(value)):
+        return "hmac:" + blind_index(value)
+    return value
+
+
 def audit(*, user: User | None, action: str, target=None, request=None, **detail) -> AuditEntry:
-    """Append one entry to the hash-chained audit log."""
-    if connection.vendor == "postgresql":
-        # Row locks cannot stop two writers reading the same last entry and forking the chain;
-        # a transaction-scoped advisory lock can. (SQLite already serialises writers.)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
-    last = AuditEntry.objects.order_by("-id").only("digest").first()
+    """Append one entry to the hash-chained audit log: who, when, what kind of thing (model label
+    and id, never its text), details with search terms hashed. Inside a request the entry is
+    written at the end of it (AuditMiddleware); elsewhere (commands, tasks) at once."""
     entry = AuditEntry(
         user=user if user is not None and user.is_authenticated else None,
         username=getattr(user, "username", "") or "",
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        target_repr=str(target)[:200] if target is not None else "",
-        detail=detail,
+        detail=_scrub(detail),
         ip_address=client_ip(request),
-        previous_digest=last.digest if last else "",
         created_at=timezone.now(),
     )
-    entry.digest = entry.compute_digest()
-    entry.save()
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(entry)
+    else:
+        _write_entries([entry])
     return entry
 
 
+@transaction.atomic
+def _write_entries(entries: list[AuditEntry]) -> None:
+    _lock_chain()
+    last = AuditEntry.objects.order_by("-id").only("digest").first()
+    previous = last.digest if last else ""
+    for entry in entries:
+        entry.previous_digest = previous
+        entry.digest = previous = entry.compute_digest()
+        entry.save()
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        # Row locks cannot stop two writers reading the same last entry and forking the chain;
+        # a transaction-scoped advisory lock can. (SQLite already serialises writers.)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+
+
+@contextmanager
+def deferred_audit():
+    """Queue the audit entries made inside; write them, in one short transaction, after the block
+    when it ends without an exception (AuditMiddleware wraps every request in this). The block
+    receives the queue and may empty it (a request that failed with a server error)."""
+    queued: list = []
+    token = _pending.set(queued)
+    try:
+        yield queued
+    finally:
+        _pending.reset(token)
+    if queued:
+        _write_entries(queued)
+
+
+# ---------------------------------------------------------------- audit checkpoints
+
+def _checkpoint_key() -> bytes:
+    key = settings.AUDIT_CHECKPOINT_KEY or "audit-checkpoint:" + settings.SECRET_KEY
+    return key.encode()
+
+
+def sign_checkpoint(checkpoint: AuditCheckpoint) -> str:
+    return hmac.new(_checkpoint_key(), checkpoint.payload().encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def write_audit_checkpoint() -> AuditCheckpoint:
+    """Sign the chain's head (last id, digest, count) into a checkpoint row and the log output."""
+    _lock_chain()
+    last = AuditEntry.objects.order_by("-id").only("id", "digest").first()
+    checkpoint = AuditCheckpoint(created_at=timezone.now(), last_entry_id=last.pk if last else 0,
+                                 head_digest=last.digest if last else "",
+                                 count=AuditEntry.objects.filter(id__lte=last.pk).count() if last else 0)
+    checkpoint.signature = sign_checkpoint(checkpoint)
+    checkpoint.save()
+    audit_log.info("audit checkpoint last_id=%s count=%s head=%s signature=%s at=%s", checkpoint.last_entry_id,
+                   checkpoint.count, checkpoint.head_digest, checkpoint.signature, checkpoint.created_at.isoformat())
+    return checkpoint
+
+
 def verify_audit_chain() -> list[str]:
-    """Problems found in the chain; empty when intact."""
+    """Problems found in the chain and against its signed checkpoints; empty when intact."""
     problems, previous = [], ""
-    for entry in AuditEntry.objects.order_by("id").iterator():
+    digests, count = {}, 0
+    for entry in AuditEntry.objects.order_by("id").only("id", "digest", "previous_digest", "created_at", "username",
+                                                        "action", "target_type", "target_id", "detail",
+                                                        "ip_address").iterator():
         if entry.previous_digest != previous:
             problems.append(_("Entry %(id)s does not follow the entry before it.") % {"id": entry.pk})
         if entry.compute_digest() != entry.digest:
             problems.append(_("Entry %(id)s was altered after it was written.") % {"id": entry.pk})
         previous = entry.digest
+        digests[entry.pk] = entry.digest
+        count += 1
+    ids = sorted(digests)
+    for checkpoint in AuditCheckpoint.objects.order_by("id"):
+        if not hmac.compare_digest(checkpoint.signature, sign_checkpoint(checkpoint)):
+            problems.append(_("Checkpoint %(id)s does not carry this installation's signature: it was altered or "
+                              "forged.") % {"id": checkpoint.pk})
+            continue
+        if checkpoint.last_entry_id == 0:
+            continue
+        present = bisect_right(ids, checkpoint.last_entry_id)
+        if checkpoint.last_entry_id not in digests:
+            problems.append(_("Entry %(id)s, the last one at checkpoint %(cp)s, is missing: the log was truncated.")
+                            % {"id": checkpoint.last_entry_id, "cp": checkpoint.pk})
+        elif digests[checkpoint.last_entry_id] != checkpoint.head_digest:
+            problems.append(_("Entry %(id)s does not match signed checkpoint %(cp)s: the chain was rewritten.")
+                            % {"id": checkpoint.last_entry_id, "cp": checkpoint.pk})
+        if present != checkpoint.count:
+            problems.append(_("Checkpoint %(cp)s counted %(expected)s entries up to entry %(id)s; %(found)s remain.")
+                            % {"cp": checkpoint.pk, "expected": checkpoint.count, "id": checkpoint.last_entry_id,
+                               "found": present})
     return problems
 
 

@@ -136,6 +136,7 @@ class CaseEventInline(admin.TabularInline):
 
 @admin.register(Case)
 class CaseAdmin(ScopedModelAdmin):
+    audit_action = "case.view_admin"
     list_display = ["child", "worker", "stage", "risk", "opened_on", "days_open", "pending", "plan_due_on"]
     list_filter = [PendingFilter, OverdueFilter, "stage", ("worker", WorkerFilter), "child__risk_level", AgeFilter]
     list_select_related = ["child", "worker"]

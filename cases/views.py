@@ -117,6 +117,7 @@ def case_detail(request, pk):
     case = get_object_or_404(Case.objects.visible_to(request.user).select_related("child__residence", "worker"),
                              pk=pk)
     family_calls = family_calls_of(case, request.user)
+    audit(user=request.user, action="case.view", target=case, request=request)
     return render(request, "cases/detail.html", {
         "case": case, **_case_file(case, request.user), "can_change": case.can_change(request.user),
         "pending": pending_approval(case, PLAN_APPROVAL) or pending_approval(case, CLOSURE_APPROVAL),

@@ -17,10 +17,11 @@ from django.utils.translation import ngettext
 
 from accounts.admin import CapabilityInlineMixin, PolicyAdminMixin, ScopedModelAdmin, staff_can
 from accounts.policy import Can
-from accounts.services import approve, pending_approval, return_for_revision
+from accounts.services import approve, audit, pending_approval, return_for_revision
 from divisions.models import Division
 
 from . import idnumber
+from .filters import search_kind
 from .forms import ChildForm
 from .models import (
     Benefit,
@@ -129,6 +130,7 @@ class ChildAdminForm(forms.ModelForm):
 @admin.register(Child)
 class ChildAdmin(ScopedModelAdmin):
     form = ChildAdminForm
+    audit_action = "child.view_admin"
     list_display = ["name", "sex", "age", "masked_id_number", "residence", "risk_level", "status", "social_worker",
                     "last_verified_on"]
     list_filter = ["status", "risk_level", CountyFilter, ("category_links__category", admin.RelatedOnlyFieldListFilter),
@@ -172,6 +174,8 @@ class ChildAdmin(ScopedModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
+        if kind := search_kind(term):
+            audit(user=request.user, action="child.search", request=request, kind=kind, q=term, via="admin")
         if idnumber.is_valid(term):
             return queryset.with_id_number(term), False
         digits = "".join(ch for ch in term if ch.isdigit())

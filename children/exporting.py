@@ -1,9 +1,10 @@
 """Writing the registry as an xlsx ledger in the import template's columns, so an export imports back.
 
 Privacy (docs/domain.md §8, R4/R5): an export is masked unless the person asks for full details and
-their role allows it (`may_export_full`): masked exports show ID numbers as 4408**********123X,
-phones as 138****8000 and leave street addresses out. A full export is what a hand-over to the
-bureau or a re-import needs. Every export writes one audit entry saying who, how many, how, and
+their role allows it (`may_export_full`): masked exports show ID numbers as 440802************,
+the birth year, 户籍地 at county level, phones as *******8000 and leave street addresses out, so that
+no set of columns rebuilds an ID number or phone (docs/privacy.md, "Masked exports"). A full
+export is what a hand-over to the bureau or a re-import needs. Every export writes one audit entry saying who, how many, how, and
 with which filter.
 
 Cells that a spreadsheet would run as a formula (starting with = + - @ tab or CR) get a leading
@@ -61,7 +62,19 @@ def guard(value):
 
 
 def mask_phone(phone: str) -> str:
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) >= 8 else "*" * len(phone)
+    """'13800138041' → '*******8041'. Only the last four: the first three and the middle four of a
+    mobile number name the operator and the city (HLR), which the export's place columns narrow down;
+    seven hidden digits leave millions of candidates (docs/privacy.md, "Masked exports")."""
+    return "*" * (len(phone) - 4) + phone[-4:] if len(phone) >= 8 else "*" * len(phone)
+
+
+def mask_id_number(value: str) -> str:
+    """'440882201302280413' → '440882************'. A masked export shows the birth year and the
+    county of 户籍 anyway, so only the region is shown: the birth day (365) and the sequence digits
+    (500 for a known sex) stay hidden, ≥ 10⁴ candidates whatever else the row says. The last four
+    (what lists show) would with the birth date rebuild the number through the check digit."""
+    number = idnumber.normalise(value)
+    return number[:6] + "*" * (len(number) - 6) if len(number) > 6 else "*" * len(number)
 
 
 def may_export_full(user) -> bool:
@@ -224,13 +237,15 @@ class _Rows:
         label = self.labels
         parents = {p.kind: p for p in child.export_parents}
         links = child.export_categories
-        hukou = "".join(n for n in self.place(child.hukou_id) if n)
         if self.full:
-            hukou += child.hukou_address or ""
+            hukou = "".join(n for n in self.place(child.hukou_id) if n) + (child.hukou_address or "")
+        else:  # the county only: enough for the worker, no more than the ID's region digits say
+            hukou = self.place(child.hukou_id)[0]
         row = {
             "seq": seq, "name": child.name, "sex": label["sex"].get(child.sex, ""), "ethnicity": child.ethnicity,
-            "id_number": child.id_number if self.full else idnumber.mask(child.id_number),
-            "birth_date": child.birth_date, "hukou_type": label["hukou_type"].get(child.hukou_type, ""),
+            "id_number": child.id_number if self.full else mask_id_number(child.id_number),
+            "birth_date": child.birth_date if self.full or not child.birth_date else f"{child.birth_date.year}年",
+            "hukou_type": label["hukou_type"].get(child.hukou_type, ""),
             "hukou": hukou, "address": child.address if self.full else "",
             "categories": "、".join(link.category.name for link in sorted(links, key=lambda x: x.category.order)),
             "recognised_on": min((link.recognised_on for link in links), default=None),

@@ -69,6 +69,17 @@ class ChildFilterForm(forms.Form):
 _SEPARATORS = re.compile(r"[\s'’·\-]+")
 
 
+def search_kind(text: str) -> str | None:
+    """'id_number' or 'phone' when a search box entry is one (such searches are audited), else None."""
+    compact = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text or "").strip())
+    number = idnumber.normalise(compact)
+    if len(number) == 18 and re.fullmatch(r"\d{17}[\dX]", number):
+        return "id_number"
+    if compact.isdigit() and len(compact) >= 7:
+        return "phone"
+    return None
+
+
 def search_q(text: str) -> Q | None:
     """What a search box entry means: an ID number (exact, through its blind index), a phone number
     (exact), pinyin in full or by initials, or part of a child's, guardian's, caregiver's or parent's name.

@@ -6,7 +6,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .filters import ALL, NOT_GRADED, facet_counts, filtered_children
+from accounts.services import audit
+
+from .filters import ALL, NOT_GRADED, facet_counts, filtered_children, search_kind
 from .models import Child, RiskLevel
 from .risk import with_reassessment_due
 
@@ -32,6 +34,9 @@ def child_list(request):
                .values_list("pk", "reassess_due"))
     for child in rows:
         child.reassess_due = due.get(child.pk)
+    if kind := search_kind(request.GET.get("q", "")):  # the term is stored as an HMAC, never in clear
+        audit(user=request.user, action="child.search", request=request, kind=kind, q=request.GET["q"],
+              found=page.paginator.count)
 
     counts = facet_counts(request.user, form)
     if counts:

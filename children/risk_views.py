@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.policy import Can, get_changeable_or_404, get_visible_or_404
+from accounts.services import audit
 
 from .forms import RiskAssessmentForm, RiskEventForm
 from .models import Child, RiskAssessment, RiskPolicy
@@ -69,6 +70,7 @@ def risk_detail(request, pk, assessment_pk):
     assessment = get_visible_or_404(
         RiskAssessment.objects.select_related("child", "assessed_by", "reviewed_by"), request.user,
         child_id=pk, pk=assessment_pk)
+    audit(user=request.user, action="risk.view", target=assessment, request=request)
     policy = RiskPolicy.current()
     fired = assessment.proposal_basis.get("fired", {})
     triggers = [(trigger_label(TRIGGERS_BY_CODE[code], policy), code in fired, fired.get(code, ""))

@@ -180,6 +180,7 @@ def child_photo(request, pk):
     child = get_visible_or_404(Child.objects, request.user, pk=pk)
     if not child.photo:
         raise Http404
+    audit(user=request.user, action="child.view_photo", target=child, request=request)
     response = FileResponse(child.photo.open("rb"))
     response["Cache-Control"] = "private, no-store"
     return response

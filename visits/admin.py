@@ -18,6 +18,7 @@ class VisitPhotoInline(admin.TabularInline):
 
 @admin.register(Visit)
 class VisitAdmin(ScopedModelAdmin):
+    audit_action = "visit.view_admin"
     list_display = ["child", "type", "visited_on", "child_seen", "recorded_by", "risk_level"]
     list_filter = ["type", "child_seen", "risk_level", "visited_on"]
     list_select_related = ["child", "recorded_by"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.policy import Can, get_changeable_or_404, require
+from accounts.services import audit
 from children.models import Child
 
 from . import services
@@ -73,6 +74,7 @@ def visit_edit(request, pk):
 def visit_detail(request, pk):
     visit = get_object_or_404(
         Visit.objects.visible_to(request.user).select_related("child", "recorded_by", "updated_by"), pk=pk)
+    audit(user=request.user, action="visit.view", target=visit, request=request)
     return render(request, "visits/visit_detail.html", {
         "visit": visit, "child": visit.child, "photos": visit.photos.all(),
         "family_calls": visit.family_calls.all(), "can_change": visit.can_change(request.user),
@@ -88,6 +90,7 @@ def photo(request, pk):
         handle = item.image.open("rb")
     except FileNotFoundError:
         raise Http404
+    audit(user=request.user, action="visit.view_photo", target=item, request=request)
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -144,6 +147,7 @@ def followup_detail(request, pk):
     contact = get_object_or_404(
         FollowUpContact.objects.visible_to(request.user).select_related("division", "recorded_by"), pk=pk)
     children = contact.children.filter(pk__in=Child.objects.visible_to(request.user))
+    audit(user=request.user, action="followup.view", target=contact, request=request)
     return render(request, "visits/followup_detail.html", {"contact": contact, "children": children})
 
 

@@ -28,3 +28,25 @@ def test_a_writer_holds_the_chain_lock_until_its_transaction_ends(worker):
     # Still inside the test's transaction: a concurrent writer would wait instead of reading
     # the same last entry and forking the chain.
     assert not other_session_can_take_the_chain_lock()
+
+
+def test_the_chain_lock_is_free_while_a_pdf_renders(client_for, lead, monkeypatch):
+    """Inside a request the entry is queued and written after the response is ready: the lock is
+    taken for that short write, not while the page or the PDF renders."""
+    from django.urls import reverse
+
+    from accounts.models import AuditEntry
+    from children import pdf
+    from children.tests.factories import ChildFactory
+
+    child = ChildFactory()
+    free = []
+    real = pdf.render_child_pdf
+
+    def render(*args, **kwargs):
+        free.append(other_session_can_take_the_chain_lock())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_child_pdf", render)
+    assert client_for(lead).get(reverse("children:pdf", args=[child.pk])).status_code == 200
+    assert free == [True] and AuditEntry.objects.filter(action="child.view_pdf").count() == 1

@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import AuditEntry
+from children import idnumber
 from children.exporting import HEADER, guard, write_ledger
 from children.importing import import_ledger
 from children.models import Category, Child, ChildCategory, Parent
@@ -88,12 +89,66 @@ def test_masked_export_hides_id_numbers_phones_and_addresses(worker):
     header, row = read(buffer)
     values = dict(zip(header, row))
     assert header == HEADER
-    assert values["公民身份号码"] == "4408**********" + make_id(BORN, 41, "M", "440882")[-4:]
-    assert values["监护人电话"] == "138****8041" and values["父亲电话"] == "139****9041"
-    assert values["详细地址"] is None and values["户籍地"] == "雷州市白沙镇麻扶村委会"
-    assert values["镇（街道）"] == "调顺街道" and values["出生日期"] == datetime.datetime(2013, 2, 28)
+    assert values["公民身份号码"] == "440882" + "*" * 12
+    assert values["监护人电话"] == "*******8041" and values["父亲电话"] == "*******9041"
+    assert values["详细地址"] is None and values["户籍地"] == "雷州市"
+    assert values["镇（街道）"] == "调顺街道" and values["出生日期"] == "2013年"
     assert values["儿童类别"] == "农村留守儿童、困难家庭儿童"
     assert "13800138041" not in str(row) and "东街" not in str(row)
+
+
+def id_candidates(values: dict, county: str) -> list[str]:
+    """Every valid ID number consistent with what a masked row shows: the visible characters of the
+    number, the birth year (or date), the sex, the county of 户籍 (`county`, from the 户籍地 name);
+    the hidden digits and the check digit brute-forced."""
+    shown = values["公民身份号码"]
+    born = values["出生日期"]
+    if isinstance(born, datetime.datetime):
+        days = [born.date()]
+    else:
+        year = int(str(born).rstrip("年"))
+        days = [datetime.date(year, 1, 1) + datetime.timedelta(n) for n in range(366)]
+        days = [d for d in days if d.year == year]
+    parity = 1 if values["性别"] == "男" else 0
+    found = []
+    for day in days:
+        for seq in range(1000):
+            if seq % 2 != parity:
+                continue
+            first17 = f"{county}{day:%Y%m%d}{seq:03d}"
+            number = first17 + idnumber.check_digit(first17)
+            if all(s in ("*", c) for s, c in zip(shown, number, strict=True)):
+                found.append(number)
+    return found
+
+
+def phone_candidates(shown: str) -> int:
+    """How many mobile numbers (1[3-9]…, eleven digits) agree with a masked phone."""
+    hidden = [i for i, c in enumerate(shown) if c == "*"]
+    fixed = {i: c for i, c in enumerate(shown) if c != "*"}
+    if fixed.get(0, "1") != "1" or (1 in fixed and fixed[1] not in "3456789"):
+        return 0
+    free = [i for i in hidden if i not in (0, 1)]
+    return (7 if 1 in hidden else 1) * 10 ** len(free)
+
+
+def test_a_masked_row_does_not_rebuild_an_id_number_or_a_phone(worker):
+    """Brute force over the hidden digits and the check digit: the row leaves ≥ 10⁴ ID numbers and
+    phones possible (the old mask + 出生日期 + 户籍地 + check digit left exactly one)."""
+    child = full_record(worker)
+    buffer = io.BytesIO()
+    write_ledger(Child.objects.filter(pk=child.pk), buffer, full=False, by=worker)
+    values = dict(zip(*read(buffer)))
+    assert values["户籍地"] == "雷州市"
+    candidates = id_candidates(values, "440882")
+    assert child.id_number in candidates and len(candidates) >= 10**4
+    for column in ("监护人电话", "父亲电话"):
+        assert len(values[column]) == 11 and phone_candidates(values[column]) >= 10**4
+    # what the old export showed would have given the number away
+    old = dict(values, 公民身份号码=idnumber.mask(child.id_number),
+               出生日期=datetime.datetime.combine(child.birth_date, datetime.time()))
+    assert id_candidates(old, "440882") == [child.id_number]
+    assert phone_candidates("138****8041") == 10**4 and phone_candidates("*******8041") >= 10**5
 
 
 def test_every_export_writes_one_audit_entry(worker):

@@ -8,6 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.fields import blind_index
 from accounts.models import AuditEntry
 from children.importing import plan_import
 from children.models import Child
@@ -142,7 +143,7 @@ def test_worker_exports_only_visible_children_masked(client_for, worker):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = read(response)
     assert [r[1] for r in rows[1:]] == ["赤坎儿童"]
-    assert rows[1][4] == "4408**********" + make_id(BORN, 1)[-4:]
+    assert rows[1][4] == make_id(BORN, 1)[:6] + "*" * 12  # the region only (docs/privacy.md, "Masked exports")
     entry = AuditEntry.objects.get(action="children.export")
     assert entry.user == worker and entry.detail["children"] == 1 and entry.detail["filters"] == {}
 
@@ -153,7 +154,8 @@ def test_export_follows_the_lists_filter_and_search(client_for, lead):
     ChildFactory(name="张大明", id_number=make_id(BORN, 3), residence_id="440882100201")
     response = client_for(lead).get(reverse("children:export"), {"q": "zxm", "place_county": "440802"})
     assert [r[1] for r in read(response)[1:]] == ["张小明"]
-    assert AuditEntry.objects.get(action="children.export").detail["filters"] == {"q": "zxm",
+    # the search term is kept as its HMAC, never in clear (docs/privacy.md, "Audit log")
+    assert AuditEntry.objects.get(action="children.export").detail["filters"] == {"q": "hmac:" + blind_index("zxm"),
                                                                                    "place_county": "440802"}
 
 
@@ -197,4 +199,4 @@ def test_preview_names_the_columns_it_does_not_import(client_for, worker):
     response = client.post(reverse("children:import"), {"file": SimpleUploadedFile("台账.xlsx", to_xlsx(rows).getvalue())})
     response = client.get(response.url)
     assert response.context["plan"].ignored_headers == ["风险等级", "备注"]
-    assert "风险等级须由社工评估后确认" in response.content.decode()
+    assert "风险等级须由社工风险评估后确认" in response.content.decode()

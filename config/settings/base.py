@@ -39,6 +39,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: the request's audit entries are written after everything else, response rendered
+    "accounts.middleware.AuditMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -172,12 +174,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cases-reminders": {"task": "cases.tasks.send_case_reminders", "schedule": crontab(hour=7, minute=0)},
     # A contract month about to end without the activities its targets require: tell the lead once.
     "activities-targets": {"task": "activities.tasks.remind_contract_targets", "schedule": crontab(hour=8, minute=0)},
+    # The audit chain's head, signed and logged (accounts.AuditCheckpoint): truncation shows.
+    "audit-checkpoint": {"task": "accounts.tasks.audit_checkpoint", "schedule": crontab(minute=5)},
 }
 
 # Encryption at rest: the first key encrypts, all keys decrypt (rotation: prepend a new key,
 # run `manage.py rotate_encryption_keys`, then drop the old one). Blind index for exact search.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="")
+# Signs the audit log's checkpoints; a key the database does not hold (empty: derived from SECRET_KEY).
+AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", default="")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="tonghu@localhost")
