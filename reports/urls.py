@@ -3,4 +3,15 @@ from django.urls import path
 from . import views
 
 app_name = "reports"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("generate/", views.generate, name="generate"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/status/", views.status, name="status"),
+    path("<int:pk>/narratives/", views.narratives, name="narratives"),
+    path("<int:pk>/render/", views.rerender, name="rerender"),
+    path("<int:pk>/sign-off/", views.sign_off, name="sign_off"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/download/<str:fmt>/", views.download, name="download"),
+]
