@@ -20,6 +20,19 @@ def queued(monkeypatch):
     return calls
 
 
+@pytest.fixture
+def own_client(db):
+    """own_client(user) → a separate test client per user (client_for shares one session)."""
+    from django.test import Client
+
+    def sign_in(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
 def generate(client, **data):
     return client.post(reverse("reports:generate"), {"kind": "monthly", "period": "2026-11", "county": "", **data})
 
@@ -39,8 +52,8 @@ def test_bad_period_is_a_chinese_form_error(dataset, lead, client_for, queued):
     assert not Report.objects.exists() and queued == []
 
 
-def test_lifecycle_lead_to_bureau(dataset, lead, bureau, county_bureau, client_for, queued, settings, tmp_path):
-    lead_client = client_for(lead)
+def test_lifecycle_lead_to_bureau(dataset, lead, bureau, county_bureau, own_client, queued):
+    lead_client = own_client(lead)
     generate(lead_client)
     report = Report.objects.get()
     status = lead_client.get(reverse("reports:status", args=[report.pk])).content.decode()
@@ -59,18 +72,18 @@ def test_lifecycle_lead_to_bureau(dataset, lead, bureau, county_bureau, client_f
     report.refresh_from_db()
     assert report.status == Report.Status.SIGNED_OFF
     # the bureau does not see it before it is submitted
-    assert client_for(bureau).get(report.get_absolute_url()).status_code == 404
+    assert own_client(bureau).get(report.get_absolute_url()).status_code == 404
     lead_client.post(reverse("reports:submit", args=[report.pk]))
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED
 
-    bureau_client = client_for(bureau)
+    bureau_client = own_client(bureau)
     assert bureau_client.get(report.get_absolute_url()).status_code == 200
     response = bureau_client.get(reverse("reports:download", args=[report.pk, "pdf"]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="report.download", username=bureau.username).exists()
     # a city report reaches the county bureau too
-    assert client_for(county_bureau).get(report.get_absolute_url()).status_code == 200
+    assert own_client(county_bureau).get(report.get_absolute_url()).status_code == 200
 
     bureau_client.post(reverse("reports:decide", args=[report.pk]), {"decision": "return", "comment": "请补充问题分析"})
     report.refresh_from_db()
