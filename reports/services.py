@@ -13,8 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.dates import local_today
-from accounts.policy import Can
-from accounts.services import audit, notify, users_who_can
+from accounts.policy import REPORT_REVIEWER, Can
+from accounts.services import (
+    approve,
+    audit,
+    is_approved,
+    latest_approval,
+    notify,
+    pending_approval,
+    request_approval,
+    return_for_revision,
+    users_who_can,
+)
 
 from .figures import build
 from .models import Report
@@ -144,6 +154,38 @@ def save_narratives(*, report: Report, narratives: dict, by) -> None:
     audit(user=by, action="report.narratives", target=report)
 
 
+REVIEW = "report_review"
+
+
+def request_review(*, report: Report, by, note: str = "", request=None) -> None:
+    """The lead asks the supervisor to review the rendered draft first (the approval mechanism; the review is
+    tied to the figures' hash, so a re-render with other figures needs a new review)."""
+    if not by.can(Can.LEAD_PROJECT):
+        raise PermissionDenied
+    if report.status != Report.Status.DRAFT or not report.ready:
+        raise ValidationError(_("Only a rendered draft can be reviewed."))
+    request_approval(obj=report, kind=REVIEW, by=by, approver_role=REPORT_REVIEWER, note=note,
+                     fingerprint=report.figures_hash,
+                     title=_("Report to review: %(report)s") % {"report": report})
+    audit(user=by, action="report.review_requested", target=report, request=request)
+
+
+def review(*, report: Report, by, approved: bool, comment: str = "", request=None) -> None:
+    approval = pending_approval(report, REVIEW)
+    if approval is None:
+        raise ValidationError(_("No review of this report is waiting."))
+    if approved:
+        approve(approval=approval, by=by, comment=comment)
+    else:
+        return_for_revision(approval=approval, by=by, comment=comment)
+    audit(user=by, action="report.reviewed", target=report, request=request, approved=approved)
+
+
+def review_state(report: Report):
+    """The latest review request of this report, or None when none was asked."""
+    return latest_approval(report, REVIEW)
+
+
 def sign_off(*, report: Report, by, request=None) -> None:
     if not by.can(Can.LEAD_PROJECT):
         raise PermissionDenied
@@ -156,6 +198,8 @@ def sign_off(*, report: Report, by, request=None) -> None:
                                 "signed off.") % {"day": f"{report.period_end:%Y-%m-%d}"})
     if report.as_of < report.period_end or _content_for(report).figures_hash != report.figures_hash:
         raise ValidationError(_("The figures have changed since the report was rendered. Render it again first."))
+    if review_state(report) is not None and not is_approved(report, REVIEW, report.figures_hash):
+        raise ValidationError(_("The supervisor's review of these figures is not approved yet."))
     report.status, report.signed_by, report.signed_at = Report.Status.SIGNED_OFF, by, timezone.now()
     report.save(update_fields=["status", "signed_by", "signed_at"])
     audit(user=by, action="report.sign_off", target=report, request=request, figures=report.figures_hash)

@@ -57,6 +57,8 @@ def detail(request, pk):
         narrative_form = NarrativeForm(report=report)
     return render(request, "reports/detail.html", {
         "report": report, "versions": versions, "narrative_form": narrative_form, "return_form": ReturnForm(),
+        "review": services.review_state(report),
+        "can_review": request.user.can(Can.SUPERVISE) and report.status == Report.Status.DRAFT,
         "can_receive": request.user.can(Can.RECEIVE_REPORTS) and report.status == Report.Status.SUBMITTED})
 
 
@@ -111,6 +113,23 @@ def _lifecycle(request, pk, action, **kwargs):
 def sign_off(request, pk):
     get_changeable_or_404(Report.objects.all(), request.user, pk=pk)
     return _lifecycle(request, pk, services.sign_off)
+
+
+@login_required
+@require_POST
+def request_review(request, pk):
+    get_changeable_or_404(Report.objects.all(), request.user, pk=pk)
+    return _lifecycle(request, pk, services.request_review, note=request.POST.get("note", ""))
+
+
+@login_required
+@require_POST
+def review(request, pk):
+    require(request.user, Can.SUPERVISE)
+    form = ReturnForm(request.POST)
+    form.is_valid()
+    return _lifecycle(request, pk, services.review, approved=request.POST.get("decision") == "approve",
+                      comment=form.cleaned_data.get("comment", ""))
 
 
 @login_required

@@ -174,3 +174,19 @@ def test_index_query_count_does_not_grow(dataset, lead, client_for, django_asser
                                   period_end=datetime.date(2026, 11, 30), as_of=datetime.date(2026, 11, 30))
         with django_assert_max_num_queries(len(few.captured_queries)):
             client.get(reverse("reports:index"))
+
+
+def test_supervisor_review_before_sign_off(dataset, lead, supervisor, own_client, queued):
+    lead_client, supervisor_client = own_client(lead), own_client(supervisor)
+    generate(lead_client)
+    report = Report.objects.get()
+    services.render(report.pk)
+    lead_client.post(reverse("reports:request_review", args=[report.pk]))
+    response = lead_client.post(reverse("reports:sign_off", args=[report.pk]), follow=True)
+    assert "督导" in response.content.decode() and Report.objects.get().status == "draft"
+    page = supervisor_client.get(report.get_absolute_url()).content.decode()
+    assert reverse("reports:review", args=[report.pk]) in page
+    assert lead_client.post(reverse("reports:review", args=[report.pk]), {"decision": "approve"}).status_code == 403
+    supervisor_client.post(reverse("reports:review", args=[report.pk]), {"decision": "approve", "comment": "同意"})
+    lead_client.post(reverse("reports:sign_off", args=[report.pk]))
+    assert Report.objects.get().status == Report.Status.SIGNED_OFF
