@@ -91,8 +91,11 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "period", "county", "version"], name="reports_one_version",
-                                    nulls_distinct=False),
+            # one row per version (county reports and city reports separately: NULL is never equal)
+            models.UniqueConstraint(fields=["kind", "period", "county", "version"], condition=Q(county__isnull=False),
+                                    name="reports_one_county_version"),
+            models.UniqueConstraint(fields=["kind", "period", "version"], condition=Q(county__isnull=True),
+                                    name="reports_one_city_version"),
         ]
 
     def __str__(self):
