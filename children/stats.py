@@ -38,6 +38,7 @@ class RegistryFigures:
     by_risk: list[Row] = field(default_factory=list)
     unassessed: int = 0  # in the registry without a confirmed level
     by_county: list[Row] = field(default_factory=list)
+    by_county_risk: dict = field(default_factory=dict)  # {county code: {risk level: n}}
     by_age_band: list[Row] = field(default_factory=list)
     by_sex: list[Row] = field(default_factory=list)
     by_school_stage: list[Row] = field(default_factory=list)
@@ -112,6 +113,10 @@ def period_figures(start: datetime.date, end: datetime.date, *, area: str | None
     names = dict(Division.objects.counties().values_list("code", "name"))
     f.by_county = [Row(names.get(code, code), n, code) for code, n in registry.annotate(
         county=Substr("residence_id", 1, 6)).values_list("county").annotate(n=Count("id")).order_by("county")]
+    # 4b. county × risk level
+    for code, level, n in registry.annotate(county=Substr("residence_id", 1, 6)).values_list(
+            "county", "risk_level").annotate(n=Count("id")).order_by():
+        f.by_county_risk.setdefault(code, {})[level] = n
     # 5. by category (a child may hold several)
     per_category = dict(ChildCategory.objects.filter(child__in=registry).values_list("category_id").annotate(
         n=Count("id")).order_by())

@@ -5,6 +5,7 @@ from . import views
 app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("generate/", views.generate, name="generate"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/status/", views.status, name="status"),

@@ -28,6 +28,14 @@ def index(request):
 
 
 @login_required
+def dashboard(request):
+    from .dashboard import dashboard as figures
+
+    require(request.user, Can.SEE_OVERVIEW)
+    return render(request, "reports/dashboard.html", figures(request.user))
+
+
+@login_required
 def generate(request):
     require(request.user, Can.LEAD_PROJECT)
     form = GenerateForm(request.POST or None)

@@ -190,3 +190,26 @@ def test_supervisor_review_before_sign_off(dataset, lead, supervisor, own_client
     supervisor_client.post(reverse("reports:review", args=[report.pk]), {"decision": "approve", "comment": "同意"})
     lead_client.post(reverse("reports:sign_off", args=[report.pk]))
     assert Report.objects.get().status == Report.Status.SIGNED_OFF
+
+
+def test_dashboard_links_and_query_count(contract, worker, lead, county_bureau, outsider, own_client,
+                                         django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .conftest import make_dataset
+
+    make_dataset(worker)
+    client = own_client(lead)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    assert "?place_county=440883" in page and "risk=high" in page
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("reports:dashboard"))
+    for n in range(3):
+        make_dataset(worker, suffix=str(n))
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse("reports:dashboard"))
+    # a county bureau sees only its county
+    page = own_client(county_bureau).get(reverse("reports:dashboard")).content.decode()
+    assert "吴川市" not in page
+    assert own_client(outsider).get(reverse("reports:dashboard")).status_code == 403
