@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import local_date, local_today
 from accounts.policy import Can
 
 from .periods import Kind
@@ -111,7 +112,9 @@ class Report(models.Model):
 
     @property
     def in_progress(self) -> bool:
-        return self.as_of < self.period_end
+        """Rendered (or, before rendering, now) on or before the period's last day: a draft as at that day."""
+        day = local_date(self.rendered_at) if self.rendered_at else local_today()
+        return day <= self.period_end
 
     @property
     def ready(self) -> bool:

@@ -70,10 +70,12 @@ class Period:
     end: datetime.date  # last day of the period (inclusive)
     as_of: datetime.date  # the last day counted: `end`, or today while the period runs
     contract_start: datetime.date | None = None  # signing date of the contract year it falls in
+    today: datetime.date | None = None  # the Shanghai date it was parsed on
 
     @property
     def in_progress(self) -> bool:
-        return self.as_of < self.end
+        """Still running: today is on or before the last day (the last day is not over until midnight)."""
+        return (self.today or self.as_of) <= self.end
 
     @property
     def label(self) -> str:
@@ -148,7 +150,7 @@ def parse_period(kind: str, text: str, *, today: datetime.date | None = None) ->
                               % {"period": code, "day": f"{years[0][0]:%Y-%m-%d}"}, code="before_contract")
     start = max(start, years[0][0])
     contract_start = next((s for s, e in reversed(years) if s <= start), years[0][0])
-    return Period(code=code, start=start, end=end, as_of=min(end, today), contract_start=contract_start)
+    return Period(code=code, start=start, end=end, as_of=min(end, today), contract_start=contract_start, today=today)
 
 
 def county_division(code: str | None, kind: str):

@@ -45,7 +45,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def _content_for(report: Report):
-    period = parse_period(report.kind, report.period, today=max(report.as_of, report.period_start))
+    period = parse_period(report.kind, report.period)
     area = county_division(report.county_id, report.kind)
     return build(report.kind, period, area=area)
 
@@ -138,6 +138,7 @@ def render(report_id: int) -> bool:
         raise
     Report.objects.filter(pk=report.pk).update(
         job_status=Report.Job.DONE, progress=100, lease_until=None, error="", rendered_at=timezone.now(),
+        as_of=content.period.as_of,
         figures_hash=content.figures_hash, pdf_path=f"reports/{stem}.pdf", xlsx_path=f"reports/{stem}.xlsx")
     report.refresh_from_db()
     if report.created_by_id:
@@ -196,7 +197,7 @@ def sign_off(*, report: Report, by, request=None) -> None:
     if local_today() <= report.period_end:
         raise ValidationError(_("The period has not ended yet (it ends on %(day)s); a draft as at today cannot be "
                                 "signed off.") % {"day": f"{report.period_end:%Y-%m-%d}"})
-    if report.as_of < report.period_end or _content_for(report).figures_hash != report.figures_hash:
+    if report.in_progress or _content_for(report).figures_hash != report.figures_hash:
         raise ValidationError(_("The figures have changed since the report was rendered. Render it again first."))
     if review_state(report) is not None and not is_approved(report, REVIEW, report.figures_hash):
         raise ValidationError(_("The supervisor's review of these figures is not approved yet."))
