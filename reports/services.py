@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.dates import local_today
+from accounts.dates import add_months, local_today
 from accounts.policy import REPORT_REVIEWER, Can
 from accounts.services import (
     approve,
@@ -238,12 +238,35 @@ def decide(*, report: Report, by, received: bool, comment: str = "", request=Non
                url=report.get_absolute_url(), level="warning", key=f"report:{report.pk}:returned")
 
 
-def monthly_draft(today: datetime.date | None = None) -> Report | None:
-    """The beat job on the 1st: a draft of last month's monthly summary (nothing before the contract)."""
+def periods_ended_yesterday(today: datetime.date) -> list[tuple[str, str]]:
+    """(kind, period) of every report whose period ended yesterday (Shanghai): the month on the 1st, the
+    quarter on the 1st of Jan/Apr/Jul/Oct, a contract half-year or year on the day after its last day."""
+    from .periods import contract_years
+
+    yesterday = today - datetime.timedelta(days=1)
+    due = []
+    if today.day == 1:
+        due.append(("monthly", f"{yesterday:%Y-%m}"))
+        if today.month in (1, 4, 7, 10):
+            due.append(("quarterly", f"{yesterday.year}-Q{(yesterday.month - 1) // 3 + 1}"))
+    for signed, last in contract_years():
+        if yesterday == last:
+            due.append(("semiannual", f"C{signed.year}-H2"))
+            due.append(("annual", f"C{signed.year}"))
+        elif yesterday == add_months(signed, 6) - datetime.timedelta(days=1):
+            due.append(("semiannual", f"C{signed.year}-H1"))
+    return due
+
+
+def period_drafts(today: datetime.date | None = None) -> list[Report]:
+    """The beat job (daily): a draft of each city report whose period ended yesterday, queued for rendering."""
     today = today or local_today()
-    last_month = (today.replace(day=1) - datetime.timedelta(days=1))
-    try:
-        report, queued = request_report(kind="monthly", period=f"{last_month:%Y-%m}", county=None, by=None)
-    except ValidationError:
-        return None
-    return report if queued else None
+    queued = []
+    for kind, period in periods_ended_yesterday(today):
+        try:
+            report, sent = request_report(kind=kind, period=period, county=None, by=None)
+        except ValidationError:
+            continue
+        if sent:
+            queued.append(report)
+    return queued

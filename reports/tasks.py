@@ -17,12 +17,12 @@ def render_report(self, report_id: int) -> bool:
 
 
 @shared_task
-def monthly_report_draft() -> int | None:
-    """Beat, on the 1st of each month: a draft of last month's summary, for the lead to complete."""
-    from .services import monthly_draft
+def period_report_drafts() -> list[int]:
+    """Beat, daily: a draft of each report whose period ended yesterday (the month on the 1st, the quarter,
+    the contract half-year and year), rendered for the lead to complete."""
+    from .services import period_drafts
 
-    report = monthly_draft()
-    if report is None:
-        return None
-    render_report.delay(report.pk)
-    return report.pk
+    reports = period_drafts()
+    for report in reports:
+        render_report.delay(report.pk)
+    return [report.pk for report in reports]

@@ -172,9 +172,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cases-reminders": {"task": "cases.tasks.send_case_reminders", "schedule": crontab(hour=7, minute=0)},
     # A contract month about to end without the activities its targets require: tell the lead once.
     "activities-targets": {"task": "activities.tasks.remind_contract_targets", "schedule": crontab(hour=8, minute=0)},
-    # Reports: a draft of last month's summary on the 1st (docs/reports.md), for the lead to complete.
-    "reports-monthly-draft": {"task": "reports.tasks.monthly_report_draft",
-                              "schedule": crontab(day_of_month=1, hour=2, minute=0)},
+    # Reports: a draft of each report whose period ended yesterday — the month on the 1st, the quarter,
+    # the contract half-year and year (docs/reports.md) — for the lead to complete.
+    "reports-period-drafts": {"task": "reports.tasks.period_report_drafts", "schedule": crontab(hour=2, minute=0)},
 }
 
 # Encryption at rest: the first key encrypts, all keys decrypt (rotation: prepend a new key,

@@ -19,7 +19,7 @@ def make_report(**extra) -> Report:
 def test_task_is_acked_late_and_rejected_on_worker_lost():
     assert tasks.render_report.acks_late is True
     assert tasks.render_report.reject_on_worker_lost is True
-    assert settings.CELERY_BEAT_SCHEDULE["reports-monthly-draft"]["task"] == "reports.tasks.monthly_report_draft"
+    assert settings.CELERY_BEAT_SCHEDULE["reports-period-drafts"]["task"] == "reports.tasks.period_report_drafts"
 
 
 def test_a_killed_worker_is_taken_over_after_its_lease(dataset):
@@ -52,11 +52,22 @@ def test_failures_are_capped_with_the_reason(dataset, monkeypatch):
     assert not services.reports_dir().exists() or not any(services.reports_dir().iterdir())
 
 
-def test_monthly_draft_on_the_first(dataset, monkeypatch):
+@pytest.mark.parametrize(("today", "expected"), [
+    (datetime.date(2026, 12, 1), [("monthly", "2026-11")]),
+    (datetime.date(2026, 10, 1), [("monthly", "2026-09"), ("quarterly", "2026-Q3")]),
+    (datetime.date(2026, 9, 15), [("semiannual", "C2026-H1")]),  # signed 15 March: months 1–6 end 14 Sept
+    (datetime.date(2027, 3, 15), [("semiannual", "C2026-H2"), ("annual", "C2026")]),
+    (datetime.date(2026, 11, 30), []),
+])
+def test_periods_ended_yesterday(contract, today, expected):
+    assert services.periods_ended_yesterday(today) == expected
+
+
+def test_drafts_when_a_period_ends(dataset, monkeypatch):
     sent = []
     monkeypatch.setattr(tasks.render_report, "delay", lambda pk: sent.append(pk))
     monkeypatch.setattr("reports.services.local_today", lambda: datetime.date(2026, 12, 1))
-    pk = tasks.monthly_report_draft()
-    assert Report.objects.get(pk=pk).period == "2026-11" and sent == [pk]
-    assert tasks.monthly_report_draft() is None  # run twice: still one job
+    pks = tasks.period_report_drafts()
+    assert [Report.objects.get(pk=pk).period for pk in pks] == ["2026-11"] and sent == pks
+    assert tasks.period_report_drafts() == []  # run twice: still one job
     assert Report.objects.count() == 1
