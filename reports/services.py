@@ -220,9 +220,14 @@ def submit(*, report: Report, by, request=None) -> None:
            key=f"report:{report.pk}:submitted")
 
 
+def may_decide(report: Report, user) -> bool:
+    """The city bureau receives every report; a county bureau only its own county's analysis report."""
+    return user.can(Can.RECEIVE_REPORTS) and (user.can(Can.SEE_PROJECT) or report.county_id is not None)
+
+
 def decide(*, report: Report, by, received: bool, comment: str = "", request=None) -> None:
     """The bureau receives the report, or returns it with comments (the lead then makes a new version)."""
-    if not by.can(Can.RECEIVE_REPORTS):
+    if not may_decide(report, by):
         raise PermissionDenied
     if report.status != Report.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be received or returned."))

@@ -58,8 +58,8 @@ def generate(request):
 @login_required
 def detail(request, pk):
     report = get_visible_or_404(Report.objects.select_related("county", "signed_by", "created_by"), request.user, pk=pk)
-    versions = Report.objects.visible_to(request.user).filter(kind=report.kind, period=report.period,
-                                                              county=report.county).order_by("-version")
+    versions = Report.objects.visible_to(request.user).filter(
+        kind=report.kind, period=report.period, county=report.county).select_related("county").order_by("-version")
     narrative_form = None
     if report.can_change(request.user) and report.status in (Report.Status.DRAFT, Report.Status.RETURNED):
         narrative_form = NarrativeForm(report=report)
@@ -67,7 +67,7 @@ def detail(request, pk):
         "report": report, "versions": versions, "narrative_form": narrative_form, "return_form": ReturnForm(),
         "review": services.review_state(report),
         "can_review": request.user.can(Can.SUPERVISE) and report.status == Report.Status.DRAFT,
-        "can_receive": request.user.can(Can.RECEIVE_REPORTS) and report.status == Report.Status.SUBMITTED})
+        "can_receive": services.may_decide(report, request.user) and report.status == Report.Status.SUBMITTED})
 
 
 @login_required

@@ -82,8 +82,11 @@ def test_lifecycle_lead_to_bureau(dataset, lead, bureau, county_bureau, own_clie
     response = bureau_client.get(reverse("reports:download", args=[report.pk, "pdf"]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="report.download", username=bureau.username).exists()
-    # a city report reaches the county bureau too
-    assert own_client(county_bureau).get(report.get_absolute_url()).status_code == 200
+    # a city report reaches the county bureau too, but only the city bureau receives or returns it
+    county_client = own_client(county_bureau)
+    page = county_client.get(report.get_absolute_url()).content.decode()
+    assert reverse("reports:decide", args=[report.pk]) not in page
+    assert county_client.post(reverse("reports:decide", args=[report.pk]), {"decision": "receive"}).status_code == 403
 
     bureau_client.post(reverse("reports:decide", args=[report.pk]), {"decision": "return", "comment": "请补充问题分析"})
     report.refresh_from_db()
