@@ -57,6 +57,7 @@ def generate(request):
 
 @login_required
 def detail(request, pk):
+    require(request.user, Can.SEE_OVERVIEW)
     report = get_visible_or_404(Report.objects.select_related("county", "signed_by", "created_by"), request.user, pk=pk)
     versions = Report.objects.visible_to(request.user).filter(
         kind=report.kind, period=report.period, county=report.county).select_related("county").order_by("-version")
@@ -72,6 +73,7 @@ def detail(request, pk):
 
 @login_required
 def status(request, pk):
+    require(request.user, Can.SEE_OVERVIEW)
     """The progress fragment; it polls itself (htmx, every 2 s) while the job runs."""
     report = get_visible_or_404(Report.objects.all(), request.user, pk=pk)
     return render(request, "reports/_status.html", {"report": report})
@@ -80,6 +82,7 @@ def status(request, pk):
 @login_required
 @require_POST
 def narratives(request, pk):
+    require(request.user, Can.SEE_OVERVIEW)
     report = get_changeable_or_404(Report.objects.all(), request.user, pk=pk)
     form = NarrativeForm(request.POST, report=report)
     if form.is_valid():
@@ -95,6 +98,7 @@ def narratives(request, pk):
 @login_required
 @require_POST
 def rerender(request, pk):
+    require(request.user, Can.SEE_OVERVIEW)
     report = get_changeable_or_404(Report.objects.all(), request.user, pk=pk)
     try:
         report, queued = services.request_report(kind=report.kind, period=report.period, county=report.county_id,
@@ -119,6 +123,7 @@ def _lifecycle(request, pk, action, **kwargs):
 @login_required
 @require_POST
 def sign_off(request, pk):
+    require(request.user, Can.SEE_OVERVIEW)
     get_changeable_or_404(Report.objects.all(), request.user, pk=pk)
     return _lifecycle(request, pk, services.sign_off)
 
@@ -126,6 +131,7 @@ def sign_off(request, pk):
 @login_required
 @require_POST
 def request_review(request, pk):
+    require(request.user, Can.SEE_OVERVIEW)
     get_changeable_or_404(Report.objects.all(), request.user, pk=pk)
     return _lifecycle(request, pk, services.request_review, note=request.POST.get("note", ""))
 
@@ -143,6 +149,7 @@ def review(request, pk):
 @login_required
 @require_POST
 def submit(request, pk):
+    require(request.user, Can.SEE_OVERVIEW)
     get_changeable_or_404(Report.objects.all(), request.user, pk=pk)
     return _lifecycle(request, pk, services.submit)
 
@@ -159,6 +166,7 @@ def decide(request, pk):
 
 @login_required
 def download(request, pk, fmt):
+    require(request.user, Can.SEE_OVERVIEW)
     report = get_visible_or_404(Report.objects.all(), request.user, pk=pk)
     relative = {"pdf": report.pdf_path, "xlsx": report.xlsx_path}.get(fmt)
     if not relative or not report.ready:
