@@ -63,6 +63,7 @@ PLAN_APPROVER = _SUP
 CLOSURE_APPROVER = _SUP
 RISK_REVIEWER = _SUP
 ARTICLE_APPROVER = _BUREAU
+REPORT_REVIEWER = _SUP  # reviews a periodic report before the lead signs it off, when asked
 # Who is told when the system itself fails (a task that gave up, a broken audit chain).
 SYSTEM_CONTACT = _ADMIN
 

@@ -1,13 +1,13 @@
 """Year counters for the tracker page and for the periodic reports: what was held, by kind."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
 from accounts.dates import day_start
 
-from .models import Activity, ActivityKind, TrainingAttendee
+from .models import Activity, ActivityKind, Article, ContractYear, TrainingAttendee
 
 
 @dataclass
@@ -28,13 +28,15 @@ class KindSummary:
         return self.registered_children + self.other_children + self.parents + self.others
 
 
-def period_summary(start: datetime.date, end: datetime.date) -> dict:
+def period_summary(start: datetime.date, end: datetime.date, *, area: str | None = None) -> dict:
     """Activities held from `start` to `end` (inclusive, Shanghai dates), by kind, and who was trained.
 
     Three queries whatever the number of activities. Counts of registered children are attendances
     (a child at two activities counts twice), which is what the reports ask for.
     """
     window = Q(starts_at__gte=day_start(start), starts_at__lt=day_start(end + datetime.timedelta(days=1)))
+    if area:
+        window &= Q(county_id=area[:6])
     rows = Activity.objects.filter(window).values("kind").annotate(
         held=Count("id", filter=Q(status=Activity.Status.HELD)),
         planned=Count("id", filter=Q(status=Activity.Status.PLANNED)),
@@ -60,3 +62,51 @@ def period_summary(start: datetime.date, end: datetime.date) -> dict:
         n=Count("id")).values_list("position", "n").order_by())
     return {"kinds": list(kinds.values()), "trained": {
         TrainingAttendee.Position(position).label: n for position, n in sorted(trained.items())}}
+
+
+@dataclass
+class TargetLine:
+    title: str
+    done: int
+    required: int
+    state: str
+
+
+@dataclass
+class ActivityFigures:
+    kinds: list[KindSummary] = field(default_factory=list)
+    trained: dict = field(default_factory=dict)  # position label → people trained
+    articles_approved: int = 0
+    articles_published: int = 0
+    targets: list[TargetLine] = field(default_factory=list)  # the contract year holding `end`, judged on `end`
+
+    @property
+    def held(self) -> int:
+        return sum(k.held for k in self.kinds)
+
+    @property
+    def participants(self) -> int:
+        return sum(k.participants for k in self.kinds)
+
+    @property
+    def people_trained(self) -> int:
+        return sum(self.trained.values())
+
+
+def period_figures(start: datetime.date, end: datetime.date, *, area: str | None = None) -> ActivityFigures:
+    """Activities, trainings and articles of the period, and the contract targets as they stand on `end`.
+
+    A fixed number of queries (`period_summary`'s three, one for articles, the tracker's three).
+    Articles and targets are project-wide: they are not split by county.
+    """
+    from .targets import evaluate
+
+    summary = period_summary(start, end, area=area)
+    window = {"approved_at__gte": day_start(start), "approved_at__lt": day_start(end + datetime.timedelta(days=1))}
+    articles = Article.objects.filter(**window).aggregate(
+        approved=Count("id"), published=Count("id", filter=Q(status=Article.Status.PUBLISHED)))
+    year = ContractYear.current(end)
+    targets = [TargetLine(str(r.title), r.done, r.required, str(r.state_label))
+               for r in evaluate(year, today=end).results] if year else []
+    return ActivityFigures(kinds=summary["kinds"], trained=summary["trained"], articles_approved=articles["approved"],
+                           articles_published=articles["published"], targets=targets)

@@ -176,6 +176,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "activities-targets": {"task": "activities.tasks.remind_contract_targets", "schedule": crontab(hour=8, minute=0)},
     # The audit chain's head, signed and logged (accounts.AuditCheckpoint): truncation shows.
     "audit-checkpoint": {"task": "accounts.tasks.audit_checkpoint", "schedule": crontab(minute=5)},
+    # Reports: a draft of each report whose period ended yesterday — the month on the 1st, the quarter,
+    # the contract half-year and year (docs/reports.md) — for the lead to complete.
+    "reports-period-drafts": {"task": "reports.tasks.period_report_drafts", "schedule": crontab(hour=2, minute=0)},
 }
 
 # Encryption at rest: the first key encrypts, all keys decrypt (rotation: prepend a new key,

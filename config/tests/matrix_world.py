@@ -22,6 +22,7 @@ from children.services import record_assessment
 from children.tests.factories import BenefitEnrolmentFactory, ChildCategoryFactory, ChildFactory
 from conftest import CHIKAN, LEIZHOU, SUIXI, make_user
 from divisions.models import Division
+from reports.models import Report
 from visits.models import FamilyCall, FollowUpContact, Visit, VisitPhoto
 from visits.services import create_visit
 
@@ -102,6 +103,9 @@ def build_area(area: str, worker, supervisor) -> dict:
                               approved_at=timezone.now(), **checked)
     article_image = ArticleImage.objects.create(article=article, image=_jpeg(), uploaded_by=worker)
     notification = Notification.objects.create(recipient=worker, title="提醒", url="/")
+    report = Report.objects.create(kind="analysis", period="2026-11", county_id=village.pk[:6],
+                                   period_start=datetime.date(2026, 11, 1), period_end=datetime.date(2026, 11, 30),
+                                   as_of=datetime.date(2026, 11, 30), status=Report.Status.SUBMITTED)
 
     return {
         "children:*": {"pk": child.pk, "link_pk": link.pk, "enrolment_pk": enrolment.pk,
@@ -126,6 +130,7 @@ def build_area(area: str, worker, supervisor) -> dict:
         "activities:article_publish": {"pk": approved.pk},
         "activities:article_image": {"pk": article_image.pk},
         "accounts:*": {"pk": notification.pk},
+        "reports:*": {"pk": report.pk, "fmt": "pdf"},
     }
 
 

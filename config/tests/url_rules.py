@@ -82,7 +82,21 @@ RULES: dict[str, Rule] = {
     "accounts:password_change": _form(SIGNED_IN, Scope.NONE),
     "accounts:password_done": _read(SIGNED_IN, Scope.NONE),
     "divisions:options": _read(SIGNED_IN, Scope.NONE),
-    "reports:index": _read(SIGNED_IN, Scope.NONE),  # a placeholder page for now
+    # periodic reports (matrix_world's report: each area's analysis report, submitted to the bureau)
+    "reports:index": _read(Can.SEE_OVERVIEW, Scope.NONE),
+    "reports:dashboard": _read(Can.SEE_OVERVIEW, Scope.NONE),
+    "reports:generate": _form(Can.LEAD_PROJECT, Scope.NONE),
+    "reports:detail": _read(Can.SEE_OVERVIEW, Scope.ACTIVITY),
+    "reports:status": _read(Can.SEE_OVERVIEW, Scope.ACTIVITY),
+    # the world's report has no rendered file: 404 once allowed
+    "reports:download": _read(Can.SEE_OVERVIEW, Scope.ACTIVITY, get_ok=frozenset({200, 404})),
+    "reports:narratives": _action(Can.LEAD_PROJECT, Scope.ACTIVITY),
+    "reports:rerender": _action(Can.LEAD_PROJECT, Scope.ACTIVITY),
+    "reports:request_review": _action(Can.LEAD_PROJECT, Scope.ACTIVITY),
+    "reports:review": _action(Can.SUPERVISE, Scope.ACTIVITY),
+    "reports:sign_off": _action(Can.LEAD_PROJECT, Scope.ACTIVITY),
+    "reports:submit": _action(Can.LEAD_PROJECT, Scope.ACTIVITY),
+    "reports:decide": _action(Can.RECEIVE_REPORTS, Scope.ACTIVITY),
     # the registry (children)
     "children:list": _read(SIGNED_IN, Scope.NONE),
     "children:create": _form(scope=Scope.NONE),
