@@ -202,11 +202,14 @@ def screening_figures(start, end, *, area=None) -> ScreeningFigures:
 def help_figures(start, end, *, area=None) -> HelpFigures:
     given = MaterialHelp.objects.filter(_in_area("child__residence__code", area), given_on__gte=start,
                                         given_on__lte=end)
+    # the aliases differ from the field's name: an aggregate may not be called like the field it sums
     sums = given.aggregate(total=Count("id"), children=Count("child", distinct=True),
-                           donors=Count("donor", distinct=True), value=Sum("value"),
-                           money=Sum("value", filter=Q(kind=MaterialHelp.Kind.MONEY)),
-                           items_value=Sum("value", filter=Q(kind=MaterialHelp.Kind.ITEMS)))
-    return HelpFigures(**{key: (value if value is not None else Decimal("0")) for key, value in sums.items()})
+                           donors=Count("donor", distinct=True), all_value=Sum("value"),
+                           money_value=Sum("value", filter=Q(kind=MaterialHelp.Kind.MONEY)),
+                           in_items=Sum("value", filter=Q(kind=MaterialHelp.Kind.ITEMS)))
+    return HelpFigures(total=sums["total"], children=sums["children"], donors=sums["donors"],
+                       value=sums["all_value"] or Decimal("0"), money=sums["money_value"] or Decimal("0"),
+                       items_value=sums["in_items"] or Decimal("0"))
 
 
 def period_figures(start: datetime.date, end: datetime.date, *, area: str | None = None) -> EvaluationFigures:

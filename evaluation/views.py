@@ -362,7 +362,6 @@ def screening_list(request):
             level=Division.Level.VILLAGE, code__startswith=town.code).order_by("code")]
     return render(request, "evaluation/screening_list.html", {
         "counties": counties, "town": town, "villages": villages,
-        "latest": visible.select_related("village", "entered_by")[:10],
         "can_create": request.user.can(Can.DO_CASEWORK)})
 
 
@@ -401,7 +400,7 @@ def help_list(request):
     given = MaterialHelp.objects.visible_to(request.user).select_related("child", "donor", "recorded_by")
     return render(request, "evaluation/help_list.html", {
         "page": _page(request, given), "can_create": request.user.can(Can.DO_CASEWORK),
-        "total": given.aggregate(value=Sum("value"))["value"]})
+        "total": given.aggregate(total=Sum("value"))["total"]})
 
 
 @login_required

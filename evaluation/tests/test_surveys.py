@@ -106,7 +106,7 @@ def test_survey_at_a_visit_links_the_visit(client_for, worker, questions):
 
     child = ChildFactory(social_worker=worker)
     visit = Visit.objects.create(child=child, visited_on=local_today(), duration_minutes=30, child_seen=True,
-                                 worker=worker)
+                                 recorded_by=worker)
     client_for(worker).post(new_survey_url(visit=visit), answers(questions, 3, 3, 3, 3, method="phone"))
     survey = Survey.objects.get()
     assert (survey.visit, survey.child, survey.method, survey.linked) == (visit, child, "phone", visit)
@@ -134,9 +134,9 @@ def test_survey_list_shows_only_visible_surveys_and_the_cases_waiting(client_for
     waiting = closed_case_for(worker, supervisor, name="李小红")
     closed_case_for(other_worker, supervisor, residence_id=LEIZHOU_VILLAGE)
     client = client_for(worker)
-    # session, user, area codes (for the survey list) + page count, page, area codes again? no: cached per user:
-    # the surveys' count and page, the waiting cases, and the unread-notification count of the navigation.
-    with django_assert_num_queries(7):
+    # session, user, the savepoint pair around the view, the worker's areas (cached on the user for both lists),
+    # the surveys' count and page, the waiting cases, and the navigation's unread notifications.
+    with django_assert_num_queries(9):
         response = client.get(reverse("evaluation:survey_list"))
     assert [s.pk for s in response.context["page"]] == [survey.pk]
     assert [c.pk for c in response.context["waiting"]] == [waiting.pk]
