@@ -41,6 +41,9 @@ class Can(StrEnum):
     SEE_TEAM = "see_team"                # the team page and its staffing rules
     READ_AUDIT_LOG = "read_audit_log"    # who did what when (never the child data itself)
     ADMINISTER = "administer"            # users and settings; no child data through ordinary views
+    # The workers' monthly self-reports (社工反馈) speak of their own difficulties: besides their author, only
+    # the people who answer them read them. No other capability has exactly these holders.
+    READ_WORKER_FEEDBACK = "read_worker_feedback"
 
 
 _SW, _LEAD, _SUP = Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR
@@ -49,9 +52,9 @@ _BUREAU, _COUNTY, _ADMIN = Role.BUREAU, Role.COUNTY_BUREAU, Role.ADMIN
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     _SW: frozenset({Can.SEE_AREA, Can.HAVE_CASELOAD, Can.SEE_REGISTRY, Can.DO_CASEWORK}),
     _LEAD: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.DO_CASEWORK, Can.MANAGE_PROJECT, Can.LEAD_PROJECT,
-                      Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.READ_AUDIT_LOG}),
+                      Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.READ_AUDIT_LOG, Can.READ_WORKER_FEEDBACK}),
     _SUP: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.DO_CASEWORK, Can.MANAGE_PROJECT, Can.SUPERVISE,
-                     Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.READ_AUDIT_LOG}),
+                     Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.READ_AUDIT_LOG, Can.READ_WORKER_FEEDBACK}),
     _BUREAU: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.REVIEW_ARTICLES, Can.RECEIVE_REPORTS,
                         Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM}),
     _COUNTY: frozenset({Can.SEE_AREA, Can.SEE_REGISTRY, Can.RECEIVE_REPORTS, Can.SEE_OVERVIEW}),

@@ -16,6 +16,7 @@ NAVIGATION = [
     (_("Cases"), "cases:list", Can.DO_CASEWORK),
     (_("Discovery reports"), "cases:incident_list", Can.SEE_REGISTRY),
     (_("Activities"), "activities:list", Can.SEE_REGISTRY),
+    (_("Effectiveness evaluation"), "evaluation:index", Can.SEE_REGISTRY),
     (_("Reports"), "reports:index", Can.SEE_OVERVIEW),
     (_("Team"), "accounts:team", Can.SEE_TEAM),
 ]

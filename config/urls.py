@@ -19,6 +19,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("cases/", include("cases.urls")),
     path("activities/", include("activities.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "visits",
     "cases",
     "activities",
+    "evaluation",
     "reports",
 ]
 
