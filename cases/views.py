@@ -192,7 +192,8 @@ def case_plan_submit(request, pk):
             return redirect(case)
         except ValidationError as exc:
             add_service_error(form, exc)
-    return _step(request, case, {"form": form, "title": _("Submit the service plan for approval")})
+    return _step(request, case, {"form": form, "title": _("Submit the service plan for approval"),
+                                 "submit_label": _("Submit for approval")})
 
 
 @login_required
@@ -283,7 +284,7 @@ def case_close(request, pk):
             return redirect(case)
         except ValidationError as exc:
             add_service_error(form, exc)
-    return _step(request, case, {"form": form, "title": _("Closure")})
+    return _step(request, case, {"form": form, "title": _("Closure"), "submit_label": _("Submit for approval")})
 
 
 @login_required
