@@ -377,6 +377,12 @@ def test_county_bureau_is_notified_of_a_new_report_in_its_county(worker, supervi
     assert Notification.objects.filter(recipient=county_bureau).count() == 1
 
 
+def test_lead_and_city_bureau_are_notified_of_a_new_report(worker, lead, bureau, child):
+    incident = file(worker, child)
+    for user in (lead, bureau):
+        assert Notification.objects.get(recipient=user).url == incident.get_absolute_url()
+
+
 def test_worker_sees_unregistered_child_reports_of_their_area_and_their_own(client_for, worker, other_worker, child):
     in_chikan = file(other_worker, place=child.residence)
     own_elsewhere = file(worker, place=Division.objects.get(code=SUIXI_VILLAGE))
