@@ -286,3 +286,11 @@ def test_case_page_with_every_stage_filled_has_constant_queries(client_for, work
             assert heading in body, heading
         counts[n] = len(captured)
     assert counts[1] == counts[size]
+
+
+def test_approval_admin_names_kinds_in_chinese(client_for, worker, supervisor, lead):
+    _submitted_case(worker, supervisor)
+    body = client_for(lead).get(reverse("admin:accounts_approval_changelist")).content.decode()
+    assert "服务计划" in body and ">case_plan<" not in body
+    for label in ("CONTENT TYPE", "OBJECT ID", "Fingerprint", "content type", "object id"):
+        assert label not in body

@@ -428,6 +428,18 @@ def test_supervisor_views_a_report_in_the_admin_and_it_is_audited(client_for, wo
     assert AuditEntry.objects.filter(action="incident.view", target_id=str(incident.pk), username="supervisor").exists()
 
 
+def test_admin_names_situations_and_shows_police_feedback(client_for, worker, supervisor, child):
+    incident = file(worker, child, situations=("m4_abuse",))
+    police = incident.notices.get(recipient="police")
+    IncidentNotice.objects.filter(pk=police.pk).update(feedback="已出警，孩子已安置", receiver="王警官")
+    client = client_for(supervisor)
+    body = client.get(reverse("admin:cases_incident_change", args=[incident.pk])).content.decode()
+    assert incident.situation_labels()[0] in body and "m4_abuse" not in body
+    assert "公安反馈" in body and "已出警，孩子已安置" in body
+    listing = client.get(reverse("admin:cases_incident_changelist")).content.decode()
+    assert incident.situation_labels()[0] in listing and "本月活动" not in listing
+
+
 def test_incident_list_query_count_does_not_grow(client_for, worker, django_assert_num_queries):
     client = client_for(worker)
     client.get(reverse("cases:incident_list"))  # the idle-timeout stamp is written now, not while counting
