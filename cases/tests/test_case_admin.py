@@ -294,3 +294,11 @@ def test_approval_admin_names_kinds_in_chinese(client_for, worker, supervisor, l
     assert "服务计划" in body and ">case_plan<" not in body
     for label in ("CONTENT TYPE", "OBJECT ID", "Fingerprint", "content type", "object id"):
         assert label not in body
+
+
+def test_supervision_note_on_a_worker_shows_to_that_worker_only(client_for, worker, other_worker, supervisor):
+    case = services.open_case(child=ChildFactory(social_worker=worker), by=worker, source=Case.Source.VISIT)
+    SupervisionNote.objects.create(worker=worker, text="探访记录要写儿童本人的意见", created_by=supervisor)
+    SupervisionNote.objects.create(worker=other_worker, text="别人的督导", created_by=supervisor)
+    body = client_for(worker).get(case.get_absolute_url()).content.decode()
+    assert "探访记录要写儿童本人的意见" in body and "别人的督导" not in body
