@@ -67,17 +67,50 @@ class UserAdmin(BaseUserAdmin):
             services.audit(user=request.user, action="user.access_changed", target=user, request=request, **changed)
 
 
+# What each approval kind is called, filled by the apps that request approvals (their admin modules).
+APPROVAL_KINDS: dict[str, str] = {}
+
+
+def register_approval_kind(kind: str, label) -> None:
+    APPROVAL_KINDS[kind] = label
+
+
+def approval_kind_label(kind: str) -> str:
+    return APPROVAL_KINDS.get(kind, kind)
+
+
+class ApprovalKindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return list(APPROVAL_KINDS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Approval)
 class ApprovalAdmin(admin.ModelAdmin):
     """The approval history across the project, read-only. Decisions are taken on the records'
     own admin pages (cases) or views (articles). The target is named by type and id, not its
     text, which could name a child to someone who may not see children."""
 
-    list_display = ["kind", "content_type", "object_id", "status", "requested_by", "requested_at", "decided_by",
-                    "decided_at"]
-    list_filter = ["status", "kind"]
+    list_display = ["kind_label", "target_label", "status", "requested_by", "requested_at", "decided_by",
+                    "decided_at", "comment"]
+    list_filter = ["status", ApprovalKindFilter]
     list_select_related = ["requested_by", "decided_by", "content_type"]
-    readonly_fields = [f.name for f in Approval._meta.fields]
+    fields = readonly_fields = ["kind_label", "target_label", "status", "requested_by", "requested_at",
+                                "request_note", "decided_by", "decided_at", "comment"]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, approval):
+        return approval_kind_label(approval.kind)
+
+    @admin.display(description=_("about"))
+    def target_label(self, approval):
+        # The record's type and number, not its text (which could name a child).
+        return f"{approval.content_type.model_class()._meta.verbose_name} #{approval.object_id}"
 
     def _may_view(self, request) -> bool:
         return allows(request.user, Can.MANAGE_PROJECT)

@@ -67,6 +67,9 @@ CLOSURE_APPROVER = _SUP
 RISK_REVIEWER = _SUP
 ARTICLE_APPROVER = _BUREAU
 REPORT_REVIEWER = _SUP  # reviews a periodic report before the lead signs it off, when asked
+# Who decides instead when the only active approver of a role made the request themselves
+# (a plan written by the project's only supervisor is approved by the project lead).
+STAND_IN_APPROVER = {_SUP: _LEAD}
 # Who is told when the system itself fails (a task that gave up, a broken audit chain).
 SYSTEM_CONTACT = _ADMIN
 
@@ -115,9 +118,32 @@ def get_changeable_or_404(queryset, user, **lookup):
     return obj
 
 
-def may_decide(user, approver_role: str) -> bool:
-    """Whether this user answers approval requests addressed to `approver_role` (Approval.approver_role)."""
-    return bool(user is not None and user.is_active and user.role == approver_role)
+def may_decide(user, approver_role: str, requested_by=None) -> bool:
+    """Whether this user answers approval requests addressed to `approver_role` (Approval.approver_role).
+    Nobody decides their own request; when the requester is the only active user of `approver_role`,
+    the stand-in role (STAND_IN_APPROVER) decides it."""
+    if user is None or not user.is_active:
+        return False
+    if requested_by is not None and user.pk == requested_by.pk:
+        return False
+    if user.role == approver_role:
+        return True
+    if requested_by is None or STAND_IN_APPROVER.get(approver_role) != user.role:
+        return False
+    return _only_approver(approver_role, requested_by)
+
+
+def stand_in_needed(approver_role: str, requested_by) -> str | None:
+    """The stand-in role to ask when the requester is the only active approver of `approver_role`."""
+    stand_in = STAND_IN_APPROVER.get(approver_role)
+    return stand_in if stand_in and _only_approver(approver_role, requested_by) else None
+
+
+def _only_approver(approver_role: str, requested_by) -> bool:
+    from django.contrib.auth import get_user_model
+
+    return not get_user_model().objects.filter(role=approver_role, is_active=True).exclude(
+        pk=requested_by.pk).exists()
 
 
 def require(user, capability: Can) -> None:

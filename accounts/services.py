@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from .fields import blind_index
 from .models import Approval, AuditCheckpoint, AuditEntry, Notification, User
-from .policy import may_decide, roles_with
+from .policy import may_decide, roles_with, stand_in_needed
 
 # ---------------------------------------------------------------- notifications
 
@@ -243,6 +243,8 @@ def request_approval(*, obj, kind: str, by: User, approver_role: str, note: str 
     approval = Approval.objects.create(**_target_filter(obj), kind=kind, approver_role=approver_role,
                                        requested_by=by, request_note=note, fingerprint=fingerprint)
     approvers = [u for u in users_with_role(approver_role, within_code=within_code) if u.pk != by.pk]
+    if not approvers and (stand_in := stand_in_needed(approver_role, by)):
+        approvers = list(users_with_role(stand_in, within_code=within_code))
     notify(recipients=approvers, title=title or _("Waiting for your approval: %(obj)s") % {"obj": obj},
            body=note, url=obj.get_absolute_url(), key=f"approval:{approval.pk}:requested")
     return approval
@@ -264,7 +266,7 @@ def _decide(approval: Approval, *, by: User, status: str, comment: str) -> Appro
         raise ValidationError(_("This request has already been decided."))
     if approval.requested_by_id == by.pk:
         raise PermissionDenied(_("Nobody may approve their own request."))
-    if not may_decide(by, approval.approver_role):
+    if not may_decide(by, approval.approver_role, approval.requested_by):
         raise PermissionDenied(_("Only a %(role)s may decide this request.") % {
             "role": approval.get_approver_role_display()})
     approval.status, approval.decided_by, approval.decided_at = status, by, timezone.now()

@@ -4,31 +4,39 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ScopedModelAdmin, staff_can
+from accounts.admin import ScopedModelAdmin, approval_kind_label, register_approval_kind, staff_can
 from accounts.models import Approval
 from accounts.policy import Can, roles_with
-from accounts.services import approval_history, approve, pending_approval, return_for_revision
+from accounts.services import approve, pending_approval, return_for_revision
 
 from .incidents import admin as incident_admin  # noqa: F401  discovery reports register their own admin
 from .models import (
     CLOSURE_APPROVAL,
     PLAN_APPROVAL,
+    Assessment,
     Case,
     CaseEvent,
+    Closure,
+    Evaluation,
     FollowUp,
     Referral,
     Resource,
     ResourceType,
+    ServicePlan,
+    ServiceRecord,
     ServiceType,
     SupervisionNote,
 )
@@ -94,9 +102,112 @@ class WorkerFilter(admin.RelatedFieldListFilter):
         return field.get_choices(include_blank=False, limit_choices_to={"role__in": roles_with(Can.HAVE_CASELOAD)})
 
 
-class ReturnForm(forms.Form):
-    comment = forms.CharField(label=_("What needs to change"), widget=forms.Textarea(attrs={"rows": 4}),
-                              error_messages={"required": _("Say what needs to change when returning a request.")})
+class DecisionForm(forms.Form):
+    """One confirmation of a decision, with the supervisor's comment (required for a return)."""
+
+    APPROVE, RETURN = "approve", "return"
+    decision = forms.ChoiceField(choices=[(APPROVE, _("Approve")), (RETURN, _("Return for revision"))])
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.RETURN and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say what needs to change when returning a request."))
+        return data
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """One stage of the case on its admin page, as recorded (changed only in the app)."""
+
+    extra = 0
+    can_delete = False
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.select_related).prefetch_related(
+            *self.prefetch_related)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+
+def _text(value):
+    return mark_safe(linebreaks(value, autoescape=True)) if value else "—"  # escaped by linebreaks
+
+
+class AssessmentInline(ReadOnlyInline):
+    model = Assessment
+    fields = readonly_fields = ["assessed_on", "needs_text", "strengths", "risks", "created_by"]
+    select_related = ("created_by",)
+
+    @admin.display(description=_("needs"))
+    def needs_text(self, assessment):
+        return _text("\n".join(f"{label}：{text}" for label, text in assessment.needs()))
+
+
+class ServicePlanInline(ReadOnlyInline):
+    model = ServicePlan
+    fields = readonly_fields = ["summary", "goal_list", "service_list", "created_by", "updated_at"]
+    select_related = ("created_by",)
+    prefetch_related = ("goals", "services__service_type")
+
+    @admin.display(description=_("goals"))
+    def goal_list(self, plan):
+        return format_html("<ol>{}</ol>", format_html_join("", "<li>{}{}</li>", (
+            (g.text, f"（{g.measure}）" if g.measure else "") for g in plan.goals.all()))) if plan.pk else "—"
+
+    @admin.display(description=_("planned services"))
+    def service_list(self, plan):
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} {} — {}，{}–{}</li>", (
+            (s.service_type, s.description, s.owner, s.starts_on, s.ends_on)
+            for s in plan.services.all()))) if plan.pk else "—"
+
+
+class ServiceRecordInline(ReadOnlyInline):
+    model = ServiceRecord
+    fields = readonly_fields = ["served_on", "service_type", "duration_minutes", "who", "content", "result",
+                                "created_by"]
+    select_related = ("service_type", "created_by")
+
+    @admin.display(description=_("who took part"))
+    def who(self, record):
+        return record.participant_labels()
+
+
+class EvaluationInline(ReadOnlyInline):
+    model = Evaluation
+    fields = readonly_fields = ["evaluated_on", "goal_results_list", "summary", "created_by"]
+    select_related = ("created_by",)
+    prefetch_related = ("goal_results__goal",)
+
+    @admin.display(description=_("goals"))
+    def goal_results_list(self, evaluation):
+        return format_html("<table>{}</table>", format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", (
+            (r.goal.text, r.get_result_display(), r.comment) for r in evaluation.goal_results.all()))) \
+            if evaluation.pk else "—"
+
+
+class ClosureInline(ReadOnlyInline):
+    model = Closure
+    fields = readonly_fields = ["reason", "summary", "created_by", "created_at"]
+    select_related = ("created_by",)
+
+
+class FollowUpInline(ReadOnlyInline):
+    model = FollowUp
+    fields = readonly_fields = ["months_after", "due_on", "done_on", "method", "situation", "needs_reopening",
+                                "cancelled", "done_by"]
+    select_related = ("done_by",)
 
 
 class SupervisionNoteInline(admin.StackedInline):
@@ -106,6 +217,9 @@ class SupervisionNoteInline(admin.StackedInline):
     readonly_fields = ["created_by"]
     extra = 1
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
 
     def has_change_permission(self, request, obj=None):
         return False  # notes are kept as written; add a new one instead
@@ -117,40 +231,54 @@ class SupervisionNoteInline(admin.StackedInline):
         return True
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
-    fields = ["at", "kind", "from_stage", "to_stage", "approval_status", "by", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
+    fields = readonly_fields = ["at", "kind", "from_stage", "to_stage", "decision", "by", "note"]
+    select_related = ("by",)
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    @admin.display(description=_("decision"))
+    def decision(self, event):
+        return event.approval_status_label
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_view_permission(self, request, obj=None):
-        return True
+class ApprovalInline(ReadOnlyInline, GenericTabularInline):
+    model = Approval
+    ct_field, ct_fk_field = "content_type", "object_id"
+    fields = readonly_fields = ["kind_label", "status", "requested_by", "requested_at", "decided_by",
+                                "decided_at", "comment"]
+    select_related = ("requested_by", "decided_by")
+    verbose_name_plural = _("approvals")
+
+    @admin.display(description=_("kind"))
+    def kind_label(self, approval):
+        return approval_kind_label(approval.kind)
+
+
+register_approval_kind(PLAN_APPROVAL, _("Service plan"))
+register_approval_kind(CLOSURE_APPROVAL, _("Closure"))
 
 
 @admin.register(Case)
 class CaseAdmin(ScopedModelAdmin):
+    """The whole case on one page, stage by stage; a pending plan or closure is decided on its own
+    page (decide_view), which shows what is approved and takes one comment and one confirmation."""
+
     audit_action = "case.view_admin"
     list_display = ["child", "worker", "stage", "risk", "opened_on", "days_open", "pending", "plan_due_on"]
     list_filter = [PendingFilter, OverdueFilter, "stage", ("worker", WorkerFilter), "child__risk_level", AgeFilter]
     list_select_related = ["child", "worker"]
     search_fields = ["child__name"]
-    fields = ["child", "worker", "stage", "source", "source_note", "reason", "opened_on", "opened_by",
-              "plan_due_on", "closed_on", "plan_content", "closure_content", "approvals"]
-    readonly_fields = ["child", "stage", "source", "source_note", "reason", "opened_on", "opened_by",
-                       "plan_due_on", "closed_on", "plan_content", "closure_content", "approvals"]
-    inlines = [SupervisionNoteInline, CaseEventInline]
+    fields = ["decision", "child", "worker", "stage", "source", "source_note", "reason", "opened_on", "opened_by",
+              "plan_due_on", "closed_on"]
+    readonly_fields = ["decision", "child", "stage", "source", "source_note", "reason", "opened_on", "opened_by",
+                       "plan_due_on", "closed_on"]
+    inlines = [AssessmentInline, ServicePlanInline, ServiceRecordInline, EvaluationInline, ClosureInline,
+               FollowUpInline, SupervisionNoteInline, CaseEventInline, ApprovalInline]
     actions = ["approve_pending", "return_pending"]
 
     def get_queryset(self, request):
         # The scoping of ScopedModelAdmin, with the annotations the ordering needs applied first.
-        return (Case.objects.visible_to(request.user)
+        return (Case.objects.visible_to(request.user).select_related("child", "worker", "opened_by")
                 .annotate(has_pending=Exists(_pending_for_cases()),
                           pending_kind=Subquery(_pending_for_cases().values("kind")[:1]))
                 .order_by(*self.get_ordering(request)))
@@ -158,11 +286,16 @@ class CaseAdmin(ScopedModelAdmin):
     def get_ordering(self, request):
         return ["-has_pending", "-opened_on", "-id"]  # pending approvals first
 
+    def get_urls(self):
+        return [path("<int:pk>/decide/", self.admin_site.admin_view(self.decide_view), name="cases_case_decide"),
+                *super().get_urls()]
+
     def has_add_permission(self, request):
         return False  # cases open through intake
 
     def has_approve_permission(self, request):
-        return staff_can(request, Can.SUPERVISE)
+        # The supervisor decides; the lead stands in for a request of the only supervisor (accounts.policy).
+        return staff_can(request, Can.SUPERVISE) or staff_can(request, Can.LEAD_PROJECT)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "worker":
@@ -186,76 +319,87 @@ class CaseAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("waiting for approval"), ordering="has_pending")
     def pending(self, case):
-        return {PLAN_APPROVAL: _("Service plan"), CLOSURE_APPROVAL: _("Closure")}.get(case.pending_kind, "")
+        return approval_kind_label(case.pending_kind) if case.pending_kind else ""
 
-    @admin.display(description=_("service plan"))
-    def plan_content(self, case):
-        """What the supervisor approves: the plan as it is now."""
-        plan = case.plan
-        return mark_safe(linebreaks(plan.as_text(), autoescape=True)) if plan else "—"  # escaped by linebreaks
-
-    @admin.display(description=_("closure"))
-    def closure_content(self, case):
-        closure = case.closure
-        if closure is None:
+    @admin.display(description=_("waiting for approval"))
+    def decision(self, case):
+        if not case.pending_kind:
             return "—"
-        text = f"{closure.get_reason_display()}\n{closure.summary}"
-        return mark_safe(linebreaks(text, autoescape=True))  # escaped by linebreaks
+        return format_html('<a class="button" href="{}">{}</a>', reverse("admin:cases_case_decide", args=[case.pk]),
+                           _("Read and approve or return: %(kind)s") % {"kind": approval_kind_label(case.pending_kind)})
 
-    @admin.display(description=_("approval history"))
-    def approvals(self, case):
-        rows = approval_history(case).order_by("requested_at", "id")
-        return format_html("<ul>{}</ul>", format_html_join(
-            "", "<li>{} · {} · {} {} → {} {} {}</li>",
-            ((a.kind == PLAN_APPROVAL and _("Service plan") or _("Closure"), a.get_status_display(),
-              a.requested_by, timezone.localtime(a.requested_at).strftime("%Y-%m-%d %H:%M"),
-              a.decided_by or "", a.decided_at and timezone.localtime(a.decided_at).strftime("%Y-%m-%d %H:%M") or "",
-              a.comment) for a in rows))) if rows else "—"
+    # ------------------------------------------------------------ deciding
 
-    def _pending_of(self, request, queryset):
+    def _pending_of(self, request, cases):
         found = []
-        for case in queryset:
+        for case in cases:
             approval = next((a for kind in CASE_KINDS if (a := pending_approval(case, kind))), None)
             if approval is None:
                 self.message_user(request, _("%(case)s has nothing waiting for approval.") % {"case": case},
                                   messages.WARNING)
             else:
-                found.append((case, approval))
+                plan = case.plan if approval.kind == PLAN_APPROVAL else None
+                closure = case.closure if approval.kind == CLOSURE_APPROVAL else None
+                found.append({"case": case, "approval": approval, "kind": approval_kind_label(approval.kind),
+                              "plan": plan, "closure": closure})
         return found
+
+    def _decide(self, request, items, form):
+        decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"].strip()
+        done = 0
+        for item in items:
+            try:
+                if decision == DecisionForm.APPROVE:
+                    approve(approval=item["approval"], by=request.user, comment=comment)
+                else:
+                    return_for_revision(approval=item["approval"], by=request.user, comment=comment)
+                done += 1
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, f"{item['case']}: {' '.join(getattr(exc, 'messages', [str(exc)]))}",
+                                  messages.ERROR)
+        if done:
+            text = _("%(n)s approved.") if decision == DecisionForm.APPROVE else _("%(n)s returned for revision.")
+            self.message_user(request, text % {"n": done}, messages.SUCCESS)
+
+    def _decision_page(self, request, items, form, *, action=None, decisions):
+        return TemplateResponse(request, "admin/cases/decide.html", {
+            **self.admin_site.each_context(request), "title": _("Approve or return"), "form": form,
+            "items": items, "opts": self.model._meta, "action": action, "decisions": decisions,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME})
+
+    def _action(self, request, queryset, decision):
+        items = self._pending_of(request, queryset)
+        if not items:
+            return None
+        form = DecisionForm(request.POST if "apply" in request.POST else None, initial={"decision": decision})
+        if form.is_bound and form.is_valid():
+            self._decide(request, items, form)
+            return None
+        return self._decision_page(request, items, form, action=f"{decision}_pending", decisions=[decision])
 
     @admin.action(description=_("Approve the plan or closure waiting for approval"), permissions=["approve"])
     def approve_pending(self, request, queryset):
-        done = 0
-        for case, approval in self._pending_of(request, queryset):
-            try:
-                approve(approval=approval, by=request.user)
-                done += 1
-            except (PermissionDenied, ValidationError) as exc:
-                self.message_user(request, f"{case}: {' '.join(getattr(exc, 'messages', [str(exc)]))}",
-                                  messages.ERROR)
-        if done:
-            self.message_user(request, _("%(n)s approved.") % {"n": done}, messages.SUCCESS)
+        return self._action(request, queryset, DecisionForm.APPROVE)
 
     @admin.action(description=_("Return the plan or closure for revision (with a comment)"),
                   permissions=["approve"])
     def return_pending(self, request, queryset):
-        form = ReturnForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            done = 0
-            for case, approval in self._pending_of(request, queryset):
-                try:
-                    return_for_revision(approval=approval, by=request.user, comment=form.cleaned_data["comment"])
-                    done += 1
-                except (PermissionDenied, ValidationError) as exc:
-                    self.message_user(request, f"{case}: {' '.join(getattr(exc, 'messages', [str(exc)]))}",
-                                      messages.ERROR)
-            if done:
-                self.message_user(request, _("%(n)s returned for revision.") % {"n": done}, messages.SUCCESS)
-            return None
-        return TemplateResponse(request, "admin/cases/return_for_revision.html", {
-            **self.admin_site.each_context(request), "title": _("Return for revision"), "form": form,
-            "cases": queryset, "opts": self.model._meta, "action": "return_pending",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME})
+        return self._action(request, queryset, DecisionForm.RETURN)
+
+    def decide_view(self, request, pk):
+        """One case: what is waiting, the comment box and the two buttons."""
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        case = get_object_or_404(self.get_queryset(request), pk=pk)
+        change_url = reverse("admin:cases_case_change", args=[case.pk])
+        items = self._pending_of(request, [case])
+        if not items:
+            return redirect(change_url)
+        form = DecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            self._decide(request, items, form)
+            return redirect(reverse("admin:cases_case_changelist") + "?pending=yes")
+        return self._decision_page(request, items, form, decisions=[DecisionForm.APPROVE, DecisionForm.RETURN])
 
 
 @admin.register(SupervisionNote)

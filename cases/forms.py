@@ -3,6 +3,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from children.models import Child
+from children.widgets import ChildPicker
 from divisions.models import Division
 
 from .models import (
@@ -37,6 +38,7 @@ class IntakeForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = Child.objects.visible_to(user).in_registry()
+        self.fields["child"].widget = ChildPicker()  # a search, never a <select> of every child
         self.fields["reason"].required = True
         self.fields["reason"].error_messages["required"] = _("Say why the case is opened.")
 

@@ -4,15 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.forms import add_service_error
+from accounts.models import Approval
 from accounts.policy import Can, get_changeable_or_404, require
-from accounts.services import audit, pending_approval
+from accounts.services import audit, latest_approval, pending_approval
 from children.models import Child
 from divisions.models import Division
 
@@ -108,8 +109,16 @@ def _case_file(case: Case, user) -> dict:
         "closures": list(case.closures.select_related("created_by")),
         "follow_ups": list(case.follow_ups.select_related("done_by")),
         "events": list(case.events.select_related("by")),
-        "supervision_notes": list(SupervisionNote.objects.filter(case=case).select_related("created_by")),
+        # Notes on this case, and the supervisor's notes on this case's worker (seen by that worker and managers).
+        "supervision_notes": list(SupervisionNote.objects.visible_to(user).filter(
+            Q(case=case) | Q(case__isnull=True, worker=case.worker_id)).select_related("created_by")),
     }
+
+
+def _returned(case, kind):
+    """The last decision on a plan or closure when it sent it back (its comment is shown to the worker)."""
+    latest = latest_approval(case, kind)
+    return latest if latest and latest.status == Approval.Status.RETURNED else None
 
 
 @login_required
@@ -122,6 +131,7 @@ def case_detail(request, pk):
         "case": case, **_case_file(case, request.user), "can_change": case.can_change(request.user),
         "pending": pending_approval(case, PLAN_APPROVAL) or pending_approval(case, CLOSURE_APPROVAL),
         "plan_approved": case.plan_is_approved(), "family_calls": family_calls,
+        "plan_returned": _returned(case, PLAN_APPROVAL), "closure_returned": _returned(case, CLOSURE_APPROVAL),
         "today": timezone.localdate(),
     })
 
@@ -183,7 +193,8 @@ def case_plan_submit(request, pk):
             return redirect(case)
         except ValidationError as exc:
             add_service_error(form, exc)
-    return _step(request, case, {"form": form, "title": _("Submit the service plan for approval")})
+    return _step(request, case, {"form": form, "title": _("Submit the service plan for approval"),
+                                 "submit_label": _("Submit for approval")})
 
 
 @login_required
@@ -274,7 +285,7 @@ def case_close(request, pk):
             return redirect(case)
         except ValidationError as exc:
             add_service_error(form, exc)
-    return _step(request, case, {"form": form, "title": _("Closure")})
+    return _step(request, case, {"form": form, "title": _("Closure"), "submit_label": _("Submit for approval")})
 
 
 @login_required

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", list_views.child_list, name="list"),
     # the 个人档案 (child record): create, view, edit, reveal, PDF, tags, benefits, exit
     path("new/", views.child_create, name="create"),
+    path("autocomplete/", views.child_autocomplete, name="autocomplete"),
     path("turning-age/", views.turning_age, name="turning_age"),
     path("<int:pk>/", views.child_detail, name="detail"),
     path("<int:pk>/edit/", views.child_edit, name="edit"),

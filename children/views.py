@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from accounts.policy import get_changeable_or_404, get_visible_or_404
 from accounts.services import audit
 
 from . import pdf
+from .filters import search_q
 from .forms import CategoryForm, ChildForm, EnrolmentForm, ExitForm, HouseholdFormSet, ParentFormSet
 from .models import BenefitEnrolment, Child, ChildCategory, Parent
 from .services import PROFILE_PREFETCH, PROFILE_SELECT, create_child, profile_context, record_view, reveal_id_number
@@ -220,3 +222,25 @@ def turning_age(request):
         children = qs.select_related("residence", "social_worker").order_by("birth_date", "id")
         sections.append((title, [(child, child.birthday(age)) for child in children]))
     return render(request, "children/turning_age.html", {"sections": sections})
+
+
+AUTOCOMPLETE_LIMIT = 20
+
+
+@login_required
+def child_autocomplete(request):
+    """Children this user may see matching ?q= (name, pinyin or initials, the full ID number, village),
+    at most AUTOCOMPLETE_LIMIT, as the options of a ChildPicker (children/widgets.py)."""
+    text = request.GET.get("q", "").strip()
+    condition = search_q(text)
+    children = []
+    if condition is not None:
+        condition |= Q(residence__name__contains=text)
+        children = list(Child.objects.visible_to(request.user).in_registry().filter(condition)
+                        .select_related("residence").order_by("name", "pk")[:AUTOCOMPLETE_LIMIT + 1])
+    field = request.GET.get("field", "child")
+    return render(request, "children/autocomplete.html", {
+        "children": children[:AUTOCOMPLETE_LIMIT], "more": len(children) > AUTOCOMPLETE_LIMIT,
+        "limit": AUTOCOMPLETE_LIMIT, "searched": condition is not None,
+        "field": field if field.replace("_", "").replace("-", "").isalnum() else "child",
+        "multiple": bool(request.GET.get("multiple"))})

@@ -67,7 +67,9 @@ def file_incident(*, by: User, situations: list[str], discovered_at: datetime.da
     )
     audit(user=by, action="incident.file", target=incident)
     county_bureau = _area_civil_affairs(incident.county_code)
-    notify(recipients=[*county_bureau, *_supervisors()],
+    # The city bureau (receives reports across the project's city) and the project lead are told too.
+    city_bureau = users_who_can(Can.RECEIVE_REPORTS).filter(role__in=roles_with(Can.SEE_PROJECT))
+    notify(recipients=[*county_bureau, *city_bureau, *users_who_can(Can.LEAD_PROJECT), *_supervisors()],
            title=_("New discovery report: %(situations)s") % {"situations": "、".join(incident.situation_labels())},
            url=incident.get_absolute_url(), level="danger", key=f"incident:{incident.pk}:filed")
     return incident

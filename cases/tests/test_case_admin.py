@@ -1,5 +1,7 @@
 """The supervisor's admin: pending approvals first, approve / return actions, 督导记录, scoping."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -15,6 +17,17 @@ from .case_helpers import assess, case_through, write_plan
 pytestmark = pytest.mark.django_db
 S = Case.Stage
 CHANGELIST = reverse("admin:cases_case_changelist")
+
+
+def _management_forms(page) -> dict:
+    """The management forms of every inline of an admin change page, as the browser would post them."""
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update({f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()})
+        for n, form in enumerate(formset.initial_forms):
+            data[f"{formset.prefix}-{n}-{form._meta.model._meta.pk.name}"] = form.instance.pk
+    return data
 
 
 def _submitted_case(worker, supervisor, name="待审儿童"):
@@ -54,13 +67,21 @@ def test_plan_text_is_escaped_in_the_admin(client_for, worker, supervisor):
     assert "<script>alert(1)" not in body and "&lt;script&gt;" in body
 
 
-def test_supervisor_approves_with_the_admin_action(client_for, worker, supervisor):
+def test_approve_action_shows_what_is_approved_then_approves_with_a_comment(client_for, worker, supervisor):
     case = _submitted_case(worker, supervisor)
-    response = client_for(supervisor).post(CHANGELIST, {"action": "approve_pending", "_selected_action": [case.pk]})
+    client = client_for(supervisor)
+    page = client.post(CHANGELIST, {"action": "approve_pending", "_selected_action": [case.pk]})
+    assert page.status_code == 200  # a confirmation page, nothing decided yet
+    body = page.content.decode()
+    assert "每周与父母视频一次" in body and "指导祖母" in body and "稳定照料安排" in body
+    assert latest_approval(case, PLAN_APPROVAL).status == Approval.Status.PENDING
+    response = client.post(CHANGELIST, {"action": "approve_pending", "_selected_action": [case.pk], "apply": "1",
+                                        "decision": "approve", "comment": "目标清楚，同意"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.stage == S.INTERVENTION
-    assert latest_approval(case, PLAN_APPROVAL).decided_by == supervisor
+    approval = latest_approval(case, PLAN_APPROVAL)
+    assert approval.decided_by == supervisor and approval.comment == "目标清楚，同意"
 
 
 def test_supervisor_returns_with_a_comment(client_for, worker, supervisor):
@@ -69,7 +90,7 @@ def test_supervisor_returns_with_a_comment(client_for, worker, supervisor):
     form_page = client.post(CHANGELIST, {"action": "return_pending", "_selected_action": [case.pk]})
     assert form_page.status_code == 200 and "comment" in form_page.context["form"].fields
     response = client.post(CHANGELIST, {"action": "return_pending", "_selected_action": [case.pk], "apply": "1",
-                                        "comment": "请把目标写得可衡量"})
+                                        "decision": "return", "comment": "请把目标写得可衡量"})
     assert response.status_code == 302
     approval = latest_approval(case, PLAN_APPROVAL)
     assert approval.status == Approval.Status.RETURNED and approval.comment == "请把目标写得可衡量"
@@ -78,10 +99,33 @@ def test_supervisor_returns_with_a_comment(client_for, worker, supervisor):
 def test_return_without_a_comment_is_refused(client_for, worker, supervisor):
     case = _submitted_case(worker, supervisor)
     response = client_for(supervisor).post(CHANGELIST, {"action": "return_pending", "_selected_action": [case.pk],
-                                                        "apply": "1", "comment": " "})
+                                                        "apply": "1", "decision": "return", "comment": " "})
     assert response.status_code == 200
-    assert "退回" in str(response.context["form"].errors) or response.context["form"].errors
+    assert response.context["form"].errors["comment"]
     assert latest_approval(case, PLAN_APPROVAL).status == Approval.Status.PENDING
+
+
+def test_decide_page_of_one_case(client_for, worker, supervisor):
+    case = _submitted_case(worker, supervisor)
+    client = client_for(supervisor)
+    change = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    decide_url = reverse("admin:cases_case_decide", args=[case.pk])
+    assert decide_url in change  # the button where one is pending
+    page = client.get(decide_url)
+    assert page.status_code == 200 and "每周与父母视频一次" in page.content.decode()
+    assert client.post(decide_url, {"decision": "return", "comment": ""}).status_code == 200  # comment required
+    response = client.post(decide_url, {"decision": "return", "comment": "补充服务时间"})
+    assert response.status_code == 302
+    assert latest_approval(case, PLAN_APPROVAL).status == Approval.Status.RETURNED
+    assert client.get(decide_url).status_code == 302  # nothing pending any more: back to the case
+
+
+def test_worker_sees_the_returned_comment_with_a_badge(client_for, worker, supervisor):
+    case = _submitted_case(worker, supervisor)
+    client_for(supervisor).post(reverse("admin:cases_case_decide", args=[case.pk]),
+                                {"decision": "return", "comment": "请写清楚谁负责"})
+    body = client_for(worker).get(case.get_absolute_url()).content.decode()
+    assert "请写清楚谁负责" in body and "已退回" in body and "未审批" not in body
 
 
 def test_supervisor_cannot_approve_their_own_request(client_for, supervisor):
@@ -89,8 +133,25 @@ def test_supervisor_cannot_approve_their_own_request(client_for, supervisor):
     assess(case, supervisor)
     write_plan(case, supervisor)
     services.submit_plan(case=case, by=supervisor)
-    client_for(supervisor).post(CHANGELIST, {"action": "approve_pending", "_selected_action": [case.pk]})
+    response = client_for(supervisor).post(CHANGELIST, {
+        "action": "approve_pending", "_selected_action": [case.pk], "apply": "1", "decision": "approve"},
+        follow=True)
     assert latest_approval(case, PLAN_APPROVAL).status == Approval.Status.PENDING
+    levels = [m.level_tag for m in response.context["messages"]]
+    assert "danger" in levels and "success" not in levels  # an error, not a green message
+
+
+def test_plan_of_the_only_supervisor_is_approved_by_the_lead(client_for, supervisor, lead):
+    case = services.open_case(child=ChildFactory(), by=supervisor, source=Case.Source.VISIT)
+    assess(case, supervisor)
+    write_plan(case, supervisor)
+    services.submit_plan(case=case, by=supervisor)
+    assert lead.notifications.exists()  # the lead is asked instead
+    response = client_for(lead).post(reverse("admin:cases_case_decide", args=[case.pk]),
+                                     {"decision": "approve", "comment": "代为审批"})
+    assert response.status_code == 302
+    approval = latest_approval(case, PLAN_APPROVAL)
+    assert approval.status == Approval.Status.APPROVED and approval.decided_by == lead
 
 
 def test_social_worker_is_refused_the_admin(client_for, worker, supervisor):
@@ -109,13 +170,14 @@ def test_staff_social_worker_still_cannot_approve(client, worker, supervisor):
     assert latest_approval(case, PLAN_APPROVAL).status == Approval.Status.PENDING
 
 
-def test_project_lead_sees_cases_but_has_no_approve_action(client_for, worker, supervisor, lead):
+def test_project_lead_cannot_approve_a_workers_plan(client_for, worker, supervisor, lead):
     case = _submitted_case(worker, supervisor)
     client = client_for(lead)
-    response = client.get(CHANGELIST)
-    assert response.status_code == 200 and response.context["action_form"] is None  # no action for the lead
-    client.post(CHANGELIST, {"action": "approve_pending", "_selected_action": [case.pk]})
+    assert client.get(CHANGELIST).status_code == 200
+    response = client.post(CHANGELIST, {"action": "approve_pending", "_selected_action": [case.pk], "apply": "1",
+                                        "decision": "approve"}, follow=True)
     assert latest_approval(case, PLAN_APPROVAL).status == Approval.Status.PENDING
+    assert [m.level_tag for m in response.context["messages"]] == ["danger"]
 
 
 def test_supervision_note_on_a_case_from_the_case_page(client_for, case, supervisor):
@@ -123,11 +185,9 @@ def test_supervision_note_on_a_case_from_the_case_page(client_for, case, supervi
     client = client_for(supervisor)
     page = client.get(url)
     assert page.status_code == 200
-    data = {"worker": case.worker_id,
+    data = {"worker": case.worker_id, **_management_forms(page),
             "supervision_notes-TOTAL_FORMS": "1", "supervision_notes-INITIAL_FORMS": "0",
-            "supervision_notes-0-supervised_on": "2026-11-20", "supervision_notes-0-text": "先稳住照料安排",
-            "events-TOTAL_FORMS": "1", "events-INITIAL_FORMS": "1",
-            "events-0-id": case.events.get().pk, "events-0-case": case.pk}
+            "supervision_notes-0-supervised_on": "2026-11-20", "supervision_notes-0-text": "先稳住照料安排"}
     response = client.post(url, data)
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     note = SupervisionNote.objects.get()
@@ -196,3 +256,49 @@ def test_other_changelists_query_count_does_not_grow(client_for, worker, supervi
         assert response.status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]  # the same queries whether 1 or 5 cases are listed
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_case_page_with_every_stage_filled_has_constant_queries(client_for, worker, supervisor, size):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .case_helpers import close, evaluate, serve
+
+    counts = {}
+    for n in (1, size):
+        case = services.open_case(child=ChildFactory(social_worker=worker), by=worker, source=Case.Source.VISIT)
+        case_through(case, worker, supervisor, S.INTERVENTION)
+        for _ in range(n):
+            serve(case, worker)
+            SupervisionNote.objects.create(case=case, text="督导", created_by=supervisor)
+        evaluate(case, worker)
+        close(case, worker, supervisor)
+        case.refresh_from_db()
+        services.record_follow_up(follow_up=case.follow_ups.first(), by=worker, done_on=datetime.date.today(),
+                                  method="phone", situation="一切安好")
+        client = client_for(supervisor)
+        url = reverse("admin:cases_case_change", args=[case.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(url).content.decode()
+        for heading in ("预估", "服务计划", "服务记录", "评估", "结案", "回访", "督导记录", "审批"):
+            assert heading in body, heading
+        counts[n] = len(captured)
+    assert counts[1] == counts[size]
+
+
+def test_approval_admin_names_kinds_in_chinese(client_for, worker, supervisor, lead):
+    _submitted_case(worker, supervisor)
+    body = client_for(lead).get(reverse("admin:accounts_approval_changelist")).content.decode()
+    assert "服务计划" in body and ">case_plan<" not in body
+    for label in ("CONTENT TYPE", "OBJECT ID", "Fingerprint", "content type", "object id"):
+        assert label not in body
+
+
+def test_supervision_note_on_a_worker_shows_to_that_worker_only(client_for, worker, other_worker, supervisor):
+    case = services.open_case(child=ChildFactory(social_worker=worker), by=worker, source=Case.Source.VISIT)
+    SupervisionNote.objects.create(worker=worker, text="探访记录要写儿童本人的意见", created_by=supervisor)
+    SupervisionNote.objects.create(worker=other_worker, text="别人的督导", created_by=supervisor)
+    body = client_for(worker).get(case.get_absolute_url()).content.decode()
+    assert "探访记录要写儿童本人的意见" in body and "别人的督导" not in body

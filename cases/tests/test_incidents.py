@@ -377,6 +377,12 @@ def test_county_bureau_is_notified_of_a_new_report_in_its_county(worker, supervi
     assert Notification.objects.filter(recipient=county_bureau).count() == 1
 
 
+def test_lead_and_city_bureau_are_notified_of_a_new_report(worker, lead, bureau, child):
+    incident = file(worker, child)
+    for user in (lead, bureau):
+        assert Notification.objects.get(recipient=user).url == incident.get_absolute_url()
+
+
 def test_worker_sees_unregistered_child_reports_of_their_area_and_their_own(client_for, worker, other_worker, child):
     in_chikan = file(other_worker, place=child.residence)
     own_elsewhere = file(worker, place=Division.objects.get(code=SUIXI_VILLAGE))
@@ -420,6 +426,18 @@ def test_supervisor_views_a_report_in_the_admin_and_it_is_audited(client_for, wo
     response = client_for(supervisor).get(reverse("admin:cases_incident_change", args=[incident.pk]))
     assert response.status_code == 200 and REPORTER in response.content.decode()
     assert AuditEntry.objects.filter(action="incident.view", target_id=str(incident.pk), username="supervisor").exists()
+
+
+def test_admin_names_situations_and_shows_police_feedback(client_for, worker, supervisor, child):
+    incident = file(worker, child, situations=("m4_abuse",))
+    police = incident.notices.get(recipient="police")
+    IncidentNotice.objects.filter(pk=police.pk).update(feedback="已出警，孩子已安置", receiver="王警官")
+    client = client_for(supervisor)
+    body = client.get(reverse("admin:cases_incident_change", args=[incident.pk])).content.decode()
+    assert incident.situation_labels()[0] in body and "m4_abuse" not in body
+    assert "公安反馈" in body and "已出警，孩子已安置" in body
+    listing = client.get(reverse("admin:cases_incident_changelist")).content.decode()
+    assert incident.situation_labels()[0] in listing and "本月活动" not in listing
 
 
 def test_incident_list_query_count_does_not_grow(client_for, worker, django_assert_num_queries):
