@@ -2,6 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import VersionedFormMixin
 from children.models import Child
 from divisions.models import Division
 
@@ -54,7 +55,7 @@ class AssessmentForm(forms.ModelForm):
         widgets = {"assessed_on": DATE, **{f: TEXT for f in [*Assessment.NEED_FIELDS, "strengths", "risks"]}}
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ServicePlan
         fields = ["summary"]
