@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .concurrency import new_token
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -46,5 +48,4 @@ class SubmissionTokenMixin(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .concurrency import new_token
-        self.fields["submission_token"].initial = new_token
+        self.fields["submission_token"].initial = new_token  # called at rendering: fresh per form
