@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .concurrency import new_token
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -25,3 +27,25 @@ def add_service_error(form, exc) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+class VersionedFormMixin(forms.Form):
+    """A hidden ``version``: the version of the instance the form was opened at (accounts.concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk:
+            self.fields["version"].initial = instance.version
+
+
+class SubmissionTokenMixin(forms.Form):
+    """A hidden one-time ``submission_token``: two posts of one form create one record (accounts.concurrency)."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission_token"].initial = new_token  # called at rendering: fresh per form

@@ -2,6 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import VersionedFormMixin
 from children.models import Child
 from children.widgets import ChildPicker
 from divisions.models import Division
@@ -56,7 +57,7 @@ class AssessmentForm(forms.ModelForm):
         widgets = {"assessed_on": DATE, **{f: TEXT for f in [*Assessment.NEED_FIELDS, "strengths", "risks"]}}
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ServicePlan
         fields = ["summary"]

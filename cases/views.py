@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.concurrency import claim_version
 from accounts.forms import add_service_error
 from accounts.models import Approval
 from accounts.policy import Can, get_changeable_or_404, require
@@ -168,6 +169,8 @@ def case_plan(request, pk):
     if request.method == "POST" and form.is_valid() and goals.is_valid() and planned.is_valid():
         try:
             with transaction.atomic():
+                if plan.pk:  # refused when someone saved the plan since this form was opened
+                    claim_version(plan, form.cleaned_data["version"])
                 plan = form.save()
                 for order, goal in enumerate(goals.save(commit=False)):
                     goal.order = goal.order or order

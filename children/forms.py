@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dates import not_in_future
+from accounts.forms import VersionedFormMixin
 from accounts.policy import Can
 from divisions.forms import DivisionField
 
@@ -62,7 +63,7 @@ class PhoneFieldsMixin:
                     self.add_error(name, error)
 
 
-class ChildForm(KeepHiddenIdNumberMixin, PhoneFieldsMixin, forms.ModelForm):
+class ChildForm(VersionedFormMixin, KeepHiddenIdNumberMixin, PhoneFieldsMixin, forms.ModelForm):
     residence = DivisionField(label=_("actual residence"))
     hukou = DivisionField(label=_("registered residence"), required=False)
     caregiver_disqualifications = forms.MultipleChoiceField(

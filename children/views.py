@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.concurrency import StaleEditError, claim_version
+from accounts.forms import add_service_error
 from accounts.policy import get_changeable_or_404, get_visible_or_404
 from accounts.services import audit
 
@@ -60,25 +62,36 @@ def _save_child_form(request, child, template):
         parents = ParentFormSet(request.POST, instance=instance, prefix="parents", initial=_missing_parents(instance))
         household = HouseholdFormSet(request.POST, instance=instance, prefix="household")
         if form.is_valid() & parents.is_valid() & household.is_valid():
-            with transaction.atomic():
-                if is_new:
-                    data = {f: form.cleaned_data[f] for f in form._meta.fields if f in form.cleaned_data}
-                    instance = create_child(
-                        data=data, by=request.user,
-                        parents=[_row(f) for f in parents.forms if _keeps(f)],
-                        household=[_row(f) for f in household.forms if _keeps(f)])
-                else:
-                    instance._history_user = request.user
-                    instance = form.save()
-                    parents.save()
-                    household.save()
-            messages.success(request, _("Saved."))
-            return redirect(instance)
+            try:
+                instance = _save_valid_child_form(request, is_new, form, parents, household)
+            except StaleEditError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(instance)
     else:
         form = ChildForm(instance=instance, user=request.user)
         parents = ParentFormSet(instance=instance, prefix="parents", initial=_missing_parents(instance))
         household = HouseholdFormSet(instance=instance, prefix="household")
     return render(request, template, {"form": form, "parents": parents, "household": household, "child": child})
+
+
+def _save_valid_child_form(request, is_new, form, parents, household):
+    """Save in one transaction; an edit is refused when someone saved the child since the form was opened."""
+    instance = form.instance
+    with transaction.atomic():
+        if is_new:
+            data = {f: form.cleaned_data[f] for f in form._meta.fields if f in form.cleaned_data}
+            return create_child(
+                data=data, by=request.user,
+                parents=[_row(f) for f in parents.forms if _keeps(f)],
+                household=[_row(f) for f in household.forms if _keeps(f)])
+        claim_version(instance, form.cleaned_data["version"])
+        instance._history_user = request.user
+        instance = form.save()
+        parents.save()
+        household.save()
+        return instance
 
 
 def _missing_parents(child) -> list[dict]:

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dates import not_in_future
+from accounts.forms import SubmissionTokenMixin, VersionedFormMixin
 from accounts.uploads import IMAGE_ACCEPT, clean_image
 from children.models import Child
 from divisions.forms import DivisionField
@@ -28,7 +29,7 @@ class PhotosField(forms.FileField):
         return [clean_image(f) for f in files]
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(VersionedFormMixin, SubmissionTokenMixin, forms.ModelForm):
     child_seen = forms.TypedChoiceField(
         label=_("Child seen"), choices=[(True, _("Yes, I saw the child")), (False, _("No, the child was not seen"))],
         coerce=lambda value: value in (True, "True"), widget=forms.RadioSelect,
@@ -37,7 +38,6 @@ class VisitForm(forms.ModelForm):
                                         required=False, widget=forms.CheckboxSelectMultiple)
     photos = PhotosField(label=_("Photos"), required=False,
                          help_text=_("Optional. No faces of other people; at most 10 photos."))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Visit
@@ -65,7 +65,7 @@ class VisitForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            del self.fields["submission_token"]
             for name in ("checkin_latitude", "checkin_longitude", "checkin_accuracy_m"):
                 del self.fields[name]
 

@@ -122,6 +122,8 @@ class Visit(models.Model):
     risk_level = models.CharField(_("risk level at the visit"), max_length=12, choices=RiskLevel.choices,
                                   blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The form's one-time token: a second post of the same form finds this visit (accounts.concurrency).
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
                                     on_delete=models.PROTECT, related_name="visits")
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,

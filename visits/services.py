@@ -5,7 +5,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Substr
@@ -13,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.concurrency import StaleEditError, claim_version, create_once
 from accounts.models import User
 from accounts.policy import Can
 from accounts.services import notify, users_who_can
@@ -22,9 +22,7 @@ from divisions.models import Division
 from . import cadence
 from .models import DueVisit, FamilyCall, Visit, VisitPhoto
 
-
-class StaleVisitError(ValidationError):
-    """Someone else saved the visit after this form was opened."""
+StaleVisitError = StaleEditError  # the name views and tests knew before accounts.concurrency
 
 
 # ---------------------------------------------------------------- cadence
@@ -149,32 +147,31 @@ def _add_photos(visit: Visit, photos, by: User) -> None:
 
 
 @transaction.atomic
-def create_visit(*, visit: Visit, by: User, photos=()) -> Visit:
-    visit.recorded_by = by
-    visit.risk_level = visit.child.risk_level
-    if visit.has_checkin:
-        visit.checkin_at = timezone.now()
-    visit.full_clean()
-    visit.save()
-    _add_photos(visit, photos, by)
-    refresh_due_visits(child=visit.child)
-    return visit
+def create_visit(*, visit: Visit, by: User, photos=(), token=None) -> Visit:
+    """Record a visit. `token` is the form's one-time token: posting the same form again (a double click,
+    a resent request) returns the visit the first post made instead of a second one."""
+    def create():
+        visit.recorded_by = by
+        visit.risk_level = visit.child.risk_level
+        visit.submission_token = token
+        if visit.has_checkin:
+            visit.checkin_at = timezone.now()
+        visit.full_clean()
+        visit.save()
+        _add_photos(visit, photos, by)
+        refresh_due_visits(child=visit.child)
+        return visit
+    return create_once(Visit, token, create)[0]
 
 
 @transaction.atomic
 def update_visit(*, visit: Visit, expected_version: int, by: User, photos=()) -> Visit:
     """Save an edited visit unless someone saved it since the form was opened (nothing is overwritten)."""
-    current = Visit.objects.select_for_update().get(pk=visit.pk)
-    if current.version != expected_version:
-        raise StaleVisitError(
-            _("%(who)s saved this visit record at %(when)s, after you opened it. Nothing of yours was saved: "
-              "open the record again, then re-enter your changes.") % {
-                "who": current.updated_by or current.recorded_by,
-                "when": timezone.localtime(current.updated_at).strftime("%H:%M")})
+    claim_version(visit, expected_version)
+    current = Visit.objects.get(pk=visit.pk)
     # The check-in is taken once, when the visit is first recorded (R13).
     visit.checkin_latitude, visit.checkin_longitude = current.checkin_latitude, current.checkin_longitude
     visit.checkin_accuracy_m, visit.checkin_at = current.checkin_accuracy_m, current.checkin_at
-    visit.version = current.version + 1
     visit.updated_by = by
     visit.full_clean()
     visit.save()

@@ -45,7 +45,8 @@ def visit_create(request, child_pk):
                      instance=Visit(child=child))
     if request.method == "POST" and form.is_valid():
         visit = services.create_visit(visit=form.save(commit=False), by=request.user,
-                                      photos=form.cleaned_data["photos"])
+                                      photos=form.cleaned_data["photos"],
+                                      token=form.cleaned_data.get("submission_token"))
         messages.success(request, _("The visit is saved."))
         return redirect(f"{visit.get_absolute_url()}?saved=new-{child.pk}")
     return render(request, "visits/visit_form.html", {"form": form, "child": child,
@@ -59,7 +60,7 @@ def visit_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_visit(visit=form.save(commit=False), by=request.user,
-                                  expected_version=form.cleaned_data["version"] or 0,
+                                  expected_version=form.cleaned_data["version"],
                                   photos=form.cleaned_data["photos"])
         except services.StaleVisitError as error:
             form.add_error(None, error)

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dates import not_in_future
+from accounts.forms import SubmissionTokenMixin
 from children.models import Child
 from divisions.forms import DivisionField
 from visits.models import Visit
@@ -38,7 +39,7 @@ class ChildChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.residence.name}）"
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(SubmissionTokenMixin, forms.Form):
     situations = forms.MultipleChoiceField(
         label=_("What is happening (tick all that apply)"), choices=Situation.choices,
         widget=forms.CheckboxSelectMultiple,

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.concurrency import already_submitted, create_once
 from accounts.dates import not_in_future
 from accounts.models import User
 from accounts.policy import Can, roles_with
@@ -50,17 +51,25 @@ def file_incident(*, by: User, situations: list[str], discovered_at: datetime.da
                   description: str, child: Child | None = None, child_description: str = "",
                   place_detail: str = "", immediate_danger: bool = False,
                   reporter_kind: str = Incident.ReporterKind.SELF, reporter_name: str = "",
-                  reporter_phone: str = "", visit_id: int | None = None) -> Incident:
-    """Store the report, lay out its recipients from the routing table, and tell the county bureau."""
+                  reporter_phone: str = "", visit_id: int | None = None, token=None) -> Incident:
+    """Store the report, lay out its recipients from the routing table, and tell the county bureau.
+
+    `token` is the form's one-time token: the same form posted twice (a double click, a resent request,
+    two tabs) returns the report the first post filed, with one checklist and one notification."""
+    earlier = already_submitted(Incident, token)
+    if earlier is not None:
+        return earlier
     incident = Incident(
         situations=list(dict.fromkeys(situations)), discovered_at=discovered_at, place=place,
         description=description, child=child, child_description=child_description, place_detail=place_detail,
         immediate_danger=immediate_danger, reporter_kind=reporter_kind, reporter_name=reporter_name,
-        reporter_phone=reporter_phone, visit_id=visit_id, reported_by=by,
+        reporter_phone=reporter_phone, visit_id=visit_id, reported_by=by, submission_token=token,
         risk_decision=Incident.RiskDecision.PROPOSED if child else Incident.RiskDecision.NO_CHILD,
     )
-    incident.full_clean()
-    incident.save()
+    incident.full_clean(exclude=["submission_token"])
+    incident, created = create_once(Incident, token, lambda: _save_new(incident))
+    if not created:
+        return incident
     IncidentNotice.objects.bulk_create(
         IncidentNotice(incident=incident, recipient=recipient, need=need)
         for recipient, need in route(incident.situations).items()
@@ -72,6 +81,11 @@ def file_incident(*, by: User, situations: list[str], discovered_at: datetime.da
     notify(recipients=[*county_bureau, *city_bureau, *users_who_can(Can.LEAD_PROJECT), *_supervisors()],
            title=_("New discovery report: %(situations)s") % {"situations": "、".join(incident.situation_labels())},
            url=incident.get_absolute_url(), level="danger", key=f"incident:{incident.pk}:filed")
+    return incident
+
+
+def _save_new(incident: Incident) -> Incident:
+    incident.save()
     return incident
 
 

@@ -54,7 +54,7 @@ def incident_create(request):
                     child_description=data["child_description"], place_detail=data["place_detail"],
                     immediate_danger=data["immediate_danger"], reporter_kind=data["reporter_kind"],
                     reporter_name=data["reporter_name"], reporter_phone=data["reporter_phone"],
-                    visit_id=data["visit_id"])
+                    visit_id=data["visit_id"], token=data["submission_token"])
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

@@ -353,6 +353,7 @@ class ServicePlan(CaseRecord):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="plans")
     summary = models.TextField(_("plan summary"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # accounts.concurrency
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True,
                                    on_delete=models.PROTECT, related_name="+")

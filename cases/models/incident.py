@@ -204,6 +204,8 @@ class Incident(models.Model):
     reporter_phone = EncryptedCharField(_("reporter's phone"), blank=True)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT,
                                     related_name="+")
+    # The form's one-time token: a second post of the same form finds this report (accounts.concurrency).
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     reported_at = models.DateTimeField(_("filed at"), default=timezone.now, db_index=True)
     # The visit the report was raised from. PROTECT: visits are never deleted, and a report must not silently
     # lose where it came from if one ever were. No reverse accessor: visits know nothing of cases.

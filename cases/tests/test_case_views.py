@@ -155,7 +155,7 @@ def test_editing_an_approved_plan_on_the_page_needs_approval_again(client_for, w
     case_through(case, worker, supervisor, S.INTERVENTION)
     plan = case.plan
     goal, planned = plan.goals.get(), plan.services.get()
-    data = {"summary": plan.summary, "goals-TOTAL_FORMS": "1", "goals-INITIAL_FORMS": "1",
+    data = {"summary": plan.summary, "version": plan.version, "goals-TOTAL_FORMS": "1", "goals-INITIAL_FORMS": "1",
             "goals-0-id": goal.pk, "goals-0-plan": plan.pk, "goals-0-text": "每周视频两次", "goals-0-measure": "",
             "services-TOTAL_FORMS": "1", "services-INITIAL_FORMS": "1", "services-0-id": planned.pk,
             "services-0-plan": plan.pk, "services-0-service_type": planned.service_type_id,

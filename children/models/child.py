@@ -314,6 +314,8 @@ class Child(models.Model):
     exited_on = models.DateField(_("exit date"), null=True, blank=True)
     created_at = models.DateTimeField(_("entered on"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Taken by each save from the edit form, so a stale form is refused (accounts.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
 
@@ -325,7 +327,7 @@ class Child(models.Model):
     consent_version = models.CharField(_("consent form version"), max_length=20, blank=True)
     consent_form = models.CharField(_("consent form"), max_length=12, choices=ConsentForm.choices, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "name_initials"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version", "name_pinyin", "name_initials"])
 
     objects = ChildQuerySet.as_manager()
 

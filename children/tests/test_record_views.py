@@ -187,7 +187,8 @@ def test_duplicate_id_not_visible_to_the_user_leaks_nothing(other_worker, client
 @time_machine.travel(TODAY)
 def test_edit_keeps_the_id_number_when_left_empty_and_records_history(worker, client_for):
     child = ChildFactory(id_number=NUMBER, name="张小明", sex="F", birth_date=BORN)
-    data = form_data(id_number="", name="张晓明", **{"parents-TOTAL_FORMS": "0", "household-TOTAL_FORMS": "0"})
+    data = form_data(id_number="", name="张晓明", version="1",
+                     **{"parents-TOTAL_FORMS": "0", "household-TOTAL_FORMS": "0"})
     response = client_for(worker).post(reverse("children:edit", args=[child.pk]), data)
     assert response.status_code == 302, response.context["form"].errors
     child.refresh_from_db()

@@ -83,6 +83,17 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'tonghu.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# The embedded default holds a small team's concurrent saves (README, "SQLite or PostgreSQL"): WAL lets
+# readers go on while one writer writes; every transaction takes the write lock at BEGIN (IMMEDIATE), so
+# two writers queue for up to `timeout` seconds instead of one failing at once with "database is locked"
+# when it upgrades its read lock half way; synchronous=NORMAL is safe with WAL and saves an fsync a commit.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -148,7 +159,7 @@ MESSAGE_TAGS = {40: "danger"}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-BROKER_VISIBILITY_TIMEOUT = 2 * 60 * 60
+BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)  # seconds
 # On a lost broker connection, stop running tasks: they are re-delivered anyway (late acks).
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

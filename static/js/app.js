@@ -20,3 +20,27 @@ document.addEventListener("submit", function (event) {
     }
   } catch (e) { /* storage unavailable: nothing kept */ }
 });
+
+// Double-submit guard: after a form is sent, its submit buttons are disabled so a second click does not
+// post it again (the server also refuses a second post of the same form: accounts/concurrency.py).
+// Forms that something else handles (htmx, validation) cancel the event and are left alone, as are GET
+// forms (search), forms opening a new window (PDFs) and forms marked data-no-submit-guard.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (event.defaultPrevented || (form.method || "get").toLowerCase() !== "post" || form.target === "_blank" ||
+      form.hasAttribute("data-no-submit-guard")) return;
+  // Later, so the clicked button's own name and value are still sent with this submission.
+  window.setTimeout(function () {
+    form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(function (button) {
+      button.disabled = true;
+      button.setAttribute("data-submit-guarded", "");
+    });
+  }, 0);
+});
+// Coming back with the browser's back button shows the page from its cache: enable the buttons again.
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("[data-submit-guarded]").forEach(function (button) {
+    button.disabled = false;
+    button.removeAttribute("data-submit-guarded");
+  });
+});

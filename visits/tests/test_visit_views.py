@@ -167,7 +167,7 @@ def test_a_concurrent_edit_is_refused_and_nothing_is_overwritten(client_for, wor
     assert client_for(supervisor).post(edit, form_data(version="1", findings="督导的修改")).status_code == 302
     response = client_for(worker).post(edit, form_data(version="1", findings="社工的修改"))
     assert response.status_code == 200
-    assert "在您打开之后保存了这条探访记录" in response.content.decode()
+    assert "在您打开页面之后保存了这条记录" in response.content.decode()
     visit.refresh_from_db()
     assert visit.findings == "督导的修改" and visit.version == 2
 
