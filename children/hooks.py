@@ -29,6 +29,19 @@ def turning_age_card(request):
                 level="warning" if count else "")
 
 
+def pending_category_card(request):
+    """Children imported 待细分 whose exact category is still to be recorded."""
+    from .import_views import pending_children
+
+    if not request.user.can(Can.DO_CASEWORK):
+        return None
+    count = pending_children(request.user).count()
+    if not count:
+        return None
+    return Card(title=gettext_lazy("Category to be confirmed (待细分)"), url=reverse("children:pending"), value=count,
+                level="warning")
+
+
 def reassessments_card(request):
     user = request.user
     if not user.can(Can.DO_CASEWORK):
@@ -90,5 +103,6 @@ def register() -> None:
     register_card(order=20, func=reassessments_card)
     register_card(order=25, func=risk_reviews_card)
     register_card(order=28, func=turning_age_card)
+    register_card(order=29, func=pending_category_card)
     timeline.register(risk_events)
     timeline.register(registry_events)

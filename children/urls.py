@@ -28,8 +28,10 @@ urlpatterns = [
     path("<int:pk>/risk/events/new/", risk_views.risk_event_new, name="risk_event_new"),
     # ledger import and export
     path("import/", import_views.import_start, name="import"),
+    path("to-confirm/", import_views.import_pending, name="pending"),
     path("import/template.xlsx", import_views.import_template, name="import_template"),
     path("import/<str:token>/", import_views.import_preview, name="import_preview"),
+    path("import/<str:token>/progress/", import_views.import_progress, name="import_progress"),
     path("import/<str:token>/cancel/", import_views.import_cancel, name="import_cancel"),
     path("export.xlsx", import_views.export, name="export"),
 ]

@@ -143,6 +143,10 @@ def category_edit(request, pk, link_pk=None):
             link.created_by = request.user
         link._history_user = request.user
         link.save()
+        if child.category_pending:  # 待细分 settled: the exact category is now recorded
+            child.category_pending = ""
+            child._history_user = request.user
+            child.save(update_fields=["category_pending"])
         messages.success(request, _("Saved."))
         return redirect(child.get_absolute_url() + "#categories")
     return render(request, "children/category_form.html", {"form": form, "child": child, "link": link})

@@ -308,6 +308,9 @@ class Child(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED,
                               db_index=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.SURVEY)
+    category_pending = models.CharField(
+        _("category to be confirmed"), max_length=16, blank=True,
+        help_text=_("The umbrella word a ledger gave (困境儿童) until the exact category is recorded (待细分)."))
     last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
     exit_reason = models.CharField(_("exit reason"), max_length=200, choices=ExitReason.choices, blank=True)
     exit_note = models.CharField(_("exit details"), max_length=200, blank=True)
