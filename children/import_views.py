@@ -32,6 +32,7 @@ from .filters import filtered_children
 from .importing import MAX_UPLOAD_BYTES
 from .importing.stored import import_stored, load_plan
 from .models import Child, LedgerImport
+from .services import eligibility_problems, ineligible_q
 
 PREVIEW_ROWS = 200
 UPLOAD_DIR = "imports"
@@ -72,7 +73,12 @@ def import_pending(request):
     if not request.user.can(Can.SEE_REGISTRY):
         raise PermissionDenied
     children = pending_children(request.user).select_related("residence", "social_worker").order_by("name", "id")
-    return render(request, "children/import_pending.html", {"children": children})
+    ineligible = (Child.objects.visible_to(request.user).in_registry().filter(ineligible_q()).distinct()
+                  .select_related("residence", "social_worker").prefetch_related("category_links__category")
+                  .order_by("name", "id"))
+    rows = [(child, eligibility_problems(child, {link.category.code for link in child.category_links.all()}))
+            for child in ineligible]
+    return render(request, "children/import_pending.html", {"children": children, "ineligible": rows})
 
 
 # Small ledgers are checked and saved in the request; bigger ones in a Celery task with a progress page.

@@ -56,3 +56,11 @@ def import_checked_ledger(import_id: str, language: str = "zh-hans") -> str:
                 error=_("The registry changed while importing; nothing was imported. Upload the ledger again."))
             return "registry changed"
     return f"imported {saved} children"
+
+
+@shared_task(acks_late=True)
+def end_categories() -> str:
+    """Daily: category tags end on the birthday that ends them (留守 16, others 18); idempotent."""
+    from .services import end_categories as run
+
+    return f"{run()} category tags ended"

@@ -26,6 +26,8 @@ urlpatterns = [
     path("<int:pk>/risk/new/", risk_views.risk_assess, name="risk_assess"),
     path("<int:pk>/risk/<int:assessment_pk>/", risk_views.risk_detail, name="risk_detail"),
     path("<int:pk>/risk/events/new/", risk_views.risk_event_new, name="risk_event_new"),
+    path("<int:pk>/risk/no-case/", risk_views.no_case_reason, name="no_case_reason"),
+    path("high-risk-no-case/", risk_views.high_risk_no_case, name="high_risk_no_case"),
     # ledger import and export
     path("import/", import_views.import_start, name="import"),
     path("to-confirm/", import_views.import_pending, name="pending"),

@@ -13,7 +13,16 @@ from accounts.services import audit
 from . import pdf
 from .forms import CategoryForm, ChildForm, EnrolmentForm, ExitForm, HouseholdFormSet, ParentFormSet
 from .models import BenefitEnrolment, Child, ChildCategory, Parent
-from .services import PROFILE_PREFETCH, PROFILE_SELECT, create_child, profile_context, record_view, reveal_id_number
+from .services import (
+    PROFILE_PREFETCH,
+    PROFILE_SELECT,
+    create_child,
+    profile_context,
+    record_change_events,
+    record_view,
+    reveal_id_number,
+    snapshot,
+)
 
 
 @login_required
@@ -66,10 +75,12 @@ def _save_child_form(request, child, template):
                         parents=[_row(f) for f in parents.forms if _keeps(f)],
                         household=[_row(f) for f in household.forms if _keeps(f)])
                 else:
+                    before = snapshot(instance)
                     instance._history_user = request.user
                     instance = form.save()
                     parents.save()
                     household.save()
+                    record_change_events(child=instance, before=before, by=request.user)
             messages.success(request, _("Saved."))
             return redirect(instance)
     else:
