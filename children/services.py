@@ -419,7 +419,10 @@ def end_categories(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     ended = 0
     for category in Category.objects.all():
-        cutoff = birthday_years_ago(today, category.max_age)
+        # Born on 29 February: the birthday is 28 February in a common year (as Child.birthday says).
+        cutoff = max(birthday_years_ago(today, category.max_age),
+                     birthday_years_ago(today + datetime.timedelta(days=1), category.max_age)
+                     - datetime.timedelta(days=1))
         links = (ChildCategory.objects.filter(category=category, child__status=Child.Status.REGISTERED,
                                               child__birth_date__lte=cutoff)
                  .select_related("child", "child__social_worker"))
@@ -454,7 +457,7 @@ def ineligible_q() -> models.Q:
     """Tags whose checkable facts the record contradicts (as eligibility_problems, in one query)."""
     return (models.Q(category_links__category__code="left_behind", hukou_type=Child.HukouType.URBAN)
             | (models.Q(category_links__category__code="unsupported", hukou__isnull=False)
-               & ~models.Q(hukou_id__startswith=HOME_PROVINCE))
+               & ~models.Q(hukou__code__startswith=HOME_PROVINCE))
             | models.Q(category_links__category__code="severe_disability", disability_grade__gt=2))
 
 
