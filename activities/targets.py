@@ -225,7 +225,10 @@ def _year_total(target, kind_label, end, today, held, planned) -> RuleResult:
 def _articles(target, start, end, today, Article) -> RuleResult:
     window = {"approved_at__gte": day_start(start), "approved_at__lt": day_start(end + datetime.timedelta(days=1))}
     done = Article.objects.filter(**window, status__in=[Article.Status.APPROVED, Article.Status.PUBLISHED]).count()
-    pending = Article.objects.filter(status=Article.Status.SUBMITTED).count()
+    # Waiting articles count toward the year in which they are approved: only the running year can still
+    # gain them; an earlier (or a later) year shows none, not the articles waiting today.
+    running = start <= today <= end
+    pending = Article.objects.filter(status=Article.Status.SUBMITTED).count() if running else 0
     need = target.minimum
     state = State.MET if done >= need else (State.MISSED if today > end else State.DUE)
     missing = []

@@ -24,7 +24,7 @@ from .models import (
     RiskLevel,
     RiskPolicy,
 )
-from .risk import DIMENSIONS, SCORE_CHOICES, TRIGGERS, applicable_triggers, propose, trigger_label
+from .risk import DIMENSIONS, LEVEL_RANK, SCORE_CHOICES, TRIGGERS, applicable_triggers, propose, trigger_label
 from .services import duplicate_error, find_by_id_number
 from .validators import check_id_matches, validate_category_age, validate_phone, validate_registry_age
 
@@ -213,6 +213,11 @@ class CategoryForm(forms.ModelForm):
         category, recognised = cleaned.get("category"), cleaned.get("recognised_on")
         if category and not self.instance.pk and self.child.category_links.filter(category=category).exists():
             self.add_error("category", _("The child already has this category; edit the existing tag."))
+        if category:
+            from .services import eligibility_problems  # services imports this module's neighbours
+
+            for problem in eligibility_problems(self.child, {category.code}):
+                self.add_error("category", problem)
         if category and recognised:
             for day in {recognised, timezone.localdate()}:
                 try:
@@ -302,6 +307,10 @@ class RiskAssessmentForm(forms.Form):
                                         choices=[("", "—"), *RiskLevel.choices], widget=forms.RadioSelect)
     reason_for_difference = forms.CharField(label=_("Why you differ from the proposal"), required=False,
                                             widget=forms.Textarea(attrs={"rows": 2}))
+    lower_anyway = forms.BooleanField(
+        label=_("Lower the level although a discovery report is open"), required=False,
+        help_text=_("A discovery report about this child is still open. Lower the level only when what you "
+                    "found answers the report; say what in the observations."))
 
     def __init__(self, *args, child: Child, policy: RiskPolicy, findings: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -321,6 +330,8 @@ class RiskAssessmentForm(forms.Form):
             self.fields["occasion"].initial = RiskAssessment.Occasion.EVENT
         self.fields["assessed_on"].initial = today
         self.fields["triggers"].initial = list(self.findings)
+        self.open_report = RiskEvent.objects.filter(child=child, kind=RiskEvent.Kind.REPORT,
+                                                    resolved_by__isnull=True).exists()
 
     def score_fields(self):
         return [self[f"score_{d.code}"] for d in DIMENSIONS]
@@ -347,7 +358,17 @@ class RiskAssessmentForm(forms.Form):
                 self.add_error("reason_for_difference", _(
                     "The level you confirm differs from the proposed level: say why "
                     "(what you saw that the scores miss)."))
+            if level and self.lowers(level) and not cleaned.get("lower_anyway"):
+                self.add_error("lower_anyway", _(
+                    "A discovery report about this child is open and this lowers the level from %(old)s to "
+                    "%(new)s. Tick the box to confirm.") % {"old": RiskLevel(self.child.risk_level).label,
+                                                          "new": RiskLevel(level).label})
         return cleaned
+
+    def lowers(self, level: str) -> bool:
+        """The confirmed level is below the child's current one while a discovery report is open."""
+        return (self.open_report and self.child.risk_level in LEVEL_RANK and level in LEVEL_RANK
+                and LEVEL_RANK[level] < LEVEL_RANK[self.child.risk_level])
 
     @property
     def fired_labels(self) -> list[str]:

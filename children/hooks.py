@@ -29,6 +29,31 @@ def turning_age_card(request):
                 level="warning" if count else "")
 
 
+def pending_category_card(request):
+    """Children imported 待细分 whose exact category is still to be recorded."""
+    from .import_views import pending_children
+
+    if not request.user.can(Can.DO_CASEWORK):
+        return None
+    count = pending_children(request.user).count()
+    if not count:
+        return None
+    return Card(title=gettext_lazy("Category to be confirmed (待细分)"), url=reverse("children:pending"), value=count,
+                level="warning")
+
+
+def high_risk_no_case_card(request):
+    """高风险未开案 for the lead: each child gets a case or a recorded reason."""
+    from .risk_views import may_decide_cases
+    from .services import high_risk_without_case
+
+    if not may_decide_cases(request.user):
+        return None
+    count = high_risk_without_case(request.user).count()
+    return Card(title=gettext_lazy("High risk, no case opened"), url=reverse("children:high_risk_no_case"),
+                value=count, level="danger" if count else "")
+
+
 def reassessments_card(request):
     user = request.user
     if not user.can(Can.DO_CASEWORK):
@@ -87,8 +112,10 @@ def register() -> None:
 
     risk_level_changed.connect(level_set_elsewhere, dispatch_uid="children.risk.level_set_elsewhere")
     on_decision(REVIEW_KIND, review_decided)
+    register_card(order=18, func=high_risk_no_case_card)
     register_card(order=20, func=reassessments_card)
     register_card(order=25, func=risk_reviews_card)
     register_card(order=28, func=turning_age_card)
+    register_card(order=29, func=pending_category_card)
     timeline.register(risk_events)
     timeline.register(registry_events)

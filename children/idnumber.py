@@ -50,7 +50,10 @@ def validate(value: str | None) -> str:
     if not _SHAPE.match(number):
         raise ValidationError(_("An ID number is 17 digits followed by a digit or X."), code="id_characters")
     born = birth_date_of(number)
-    if born is None or born > datetime.date.today() or born.year < 1900:
+    if born is not None and born > datetime.date.today():
+        raise ValidationError(_("The birth date in the ID number (%(date)s) is in the future. Check the year."),
+                              code="id_birth_future", params={"date": born.isoformat()})
+    if born is None or born.year < 1900:
         raise ValidationError(_("Characters 7–14 of the ID number are not a valid birth date (YYYYMMDD)."),
                               code="id_birth_date")
     if check_digit(number[:17]) != number[17]:

@@ -1,8 +1,9 @@
 """Ledger import in the browser (upload → preview → confirm), the template, and the web export.
 
-Nothing reaches the registry before the confirm: the upload is kept under PROTECTED_MEDIA_ROOT
-in a folder of the uploader (another user's token is a 404), checked again in full when confirmed,
-and deleted once imported or cancelled.
+Nothing reaches the registry before the confirm. The upload is read and checked once (in the request
+for a small file, in a Celery task with a progress page for a big one); the checked plan is kept on a
+`LedgerImport` row of the uploader (another user's token is a 404) and the file is deleted. The
+preview and the confirm read the plan; a big confirmed plan is saved by a task too.
 """
 
 import datetime
@@ -13,21 +14,25 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.policy import Can, allows
 from accounts.uploads import protected_storage
 
+from . import tasks
 from .exporting import ledger_template, may_export_full, write_ledger
 from .filters import filtered_children
-from .importing import MAX_UPLOAD_BYTES, plan_import, save_plan
+from .importing import MAX_UPLOAD_BYTES
+from .importing.stored import import_stored, load_plan
+from .models import Child, LedgerImport
+from .services import eligibility_problems, ineligible_q
 
 PREVIEW_ROWS = 200
 UPLOAD_DIR = "imports"
@@ -42,39 +47,67 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx). An old .xls file: open it in Excel or "
-                                          "WPS and save it as .xlsx first."))
+        name = upload.name.lower()
+        if name.endswith(".csv"):
+            raise forms.ValidationError(_("A .csv file loses the leading zeros and the last digits of ID numbers. "
+                                          "Open it in Excel or WPS, choose Save As → Excel workbook (.xlsx), and "
+                                          "upload the .xlsx file."))
+        if not name.endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx). An old .xls file or any other kind: "
+                                          "open it in Excel or WPS, choose Save As → Excel workbook (.xlsx), and "
+                                          "upload that file."))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than %(mb)s MB. Split the ledger into smaller files.")
                                         % {"mb": MAX_UPLOAD_BYTES // 2**20})
         return upload
 
 
-def _path(user, token: str) -> str:
+def pending_children(user):
+    """Children imported 待细分 (the ledger gave 困境儿童, not the exact category), among those the user sees."""
+    return Child.objects.visible_to(user).in_registry().exclude(category_pending="")
+
+
+@login_required
+def import_pending(request):
+    """The 待细分 list: each child's exact category is settled by adding its tag on the record."""
+    if not request.user.can(Can.SEE_REGISTRY):
+        raise PermissionDenied
+    children = pending_children(request.user).select_related("residence", "social_worker").order_by("name", "id")
+    ineligible = (Child.objects.visible_to(request.user).in_registry().filter(ineligible_q()).distinct()
+                  .select_related("residence", "social_worker").prefetch_related("category_links__category")
+                  .order_by("name", "id"))
+    rows = [(child, eligibility_problems(child, {link.category.code for link in child.category_links.all()}))
+            for child in ineligible]
+    return render(request, "children/import_pending.html", {"children": children, "ineligible": rows})
+
+
+# Small ledgers are checked and saved in the request; bigger ones in a Celery task with a progress page.
+INLINE_CHECK_BYTES = 256 * 2**10  # about 1,500 rows
+INLINE_SAVE_ROWS = 1000
+
+
+def _ledger_import(user, token: str) -> LedgerImport:
+    """The user's own upload (another user's token, or a bad one, is a 404)."""
     try:
-        token = uuid.UUID(token).hex
+        pk = uuid.UUID(token)
     except ValueError as exc:
         raise Http404 from exc
-    return f"{UPLOAD_DIR}/{user.pk}/{token}.xlsx"
-
-
-def _stored(user, token: str) -> str:
-    path = _path(user, token)
-    if not protected_storage.exists(path):
-        raise Http404
-    return path
+    return get_object_or_404(LedgerImport, pk=pk, uploaded_by=user)
 
 
 def _remove_stale(user) -> None:
-    """Uploads older than a day were abandoned: remove them."""
-    folder = f"{UPLOAD_DIR}/{user.pk}"
-    if not protected_storage.exists(folder):
-        return
+    """Uploads older than a day were abandoned: remove their plans and files."""
     cutoff = timezone.now() - datetime.timedelta(days=1)
-    for name in protected_storage.listdir(folder)[1]:
-        if protected_storage.get_modified_time(f"{folder}/{name}") < cutoff:
-            protected_storage.delete(f"{folder}/{name}")
+    for stale in LedgerImport.objects.filter(uploaded_by=user, created_at__lt=cutoff).exclude(
+            state__in=[LedgerImport.State.CHECKING, LedgerImport.State.IMPORTING]):
+        _discard(stale)
+
+
+def _discard(ledger_import: LedgerImport) -> None:
+    path = tasks.upload_path(ledger_import)
+    if protected_storage.exists(path):
+        protected_storage.delete(path)
+    ledger_import.delete()
 
 
 @login_required
@@ -84,37 +117,76 @@ def import_start(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         _remove_stale(request.user)
-        token = uuid.uuid4().hex
-        protected_storage.save(_path(request.user, token), form.cleaned_data["file"])
-        request.session.setdefault("ledger_imports", {})[token] = form.cleaned_data["file"].name[:100]
-        request.session.modified = True
-        return redirect("children:import_preview", token=token)
+        upload = form.cleaned_data["file"]
+        ledger_import = LedgerImport.objects.create(uploaded_by=request.user, filename=upload.name[:100])
+        protected_storage.save(tasks.upload_path(ledger_import), upload)
+        language = get_language()
+        if upload.size <= INLINE_CHECK_BYTES:
+            tasks.check_ledger(str(ledger_import.pk), language)
+        else:
+            transaction.on_commit(lambda: tasks.check_ledger.delay(str(ledger_import.pk), language))
+        return redirect("children:import_preview", token=ledger_import.pk.hex)
     return render(request, "children/import_start.html", {"form": form})
+
+
+def _imported(request, ledger_import: LedgerImport):
+    """The plan was saved: say so, forget the upload, and go to the list."""
+    messages.success(request, _("Imported %(n)s children from %(file)s.") % {
+        "n": ledger_import.imported, "file": ledger_import.filename})
+    if ledger_import.pending_count:
+        messages.warning(request, _("%(n)s of them are marked “category to be confirmed”: record their exact "
+                                    "category from the list of children to confirm.") % {
+                                        "n": ledger_import.pending_count})
+    _discard(ledger_import)
+    return reverse("children:list")
 
 
 @login_required
 def import_preview(request, token):
+    """The checked plan (never the file again); POST confirms it."""
     if not may_import(request.user):
         raise PermissionDenied
-    path = _stored(request.user, token)
-    filename = request.session.get("ledger_imports", {}).get(token, "")
-    with protected_storage.open(path, "rb") as file:
-        plan = plan_import(file, by=request.user)
-    if request.method == "POST" and plan.ok:
-        try:
-            children = save_plan(plan, by=request.user, filename=filename, request=request)
-        except IntegrityError:  # someone registered one of these children since the check above
-            messages.error(request, _("The registry changed while importing; nothing was imported. Check again."))
+    ledger_import = _ledger_import(request.user, token)
+    if ledger_import.state == LedgerImport.State.IMPORTED:
+        return redirect(_imported(request, ledger_import))
+    if ledger_import.busy:
+        return render(request, "children/import_progress.html", {"job": ledger_import})
+    if ledger_import.state == LedgerImport.State.FAILED:
+        return render(request, "children/import_failed.html", {"job": ledger_import}, status=409)
+    plan = load_plan(ledger_import, limit=PREVIEW_ROWS)
+    ok = not plan.problems and plan.stored_rows > 0
+    if request.method == "POST" and ok:
+        if ledger_import.row_count > INLINE_SAVE_ROWS:
+            LedgerImport.objects.filter(pk=ledger_import.pk).update(state=LedgerImport.State.IMPORTING, done=0)
+            language = get_language()
+            transaction.on_commit(lambda: tasks.import_checked_ledger.delay(str(ledger_import.pk), language))
             return redirect("children:import_preview", token=token)
-        protected_storage.delete(path)
-        request.session.get("ledger_imports", {}).pop(token, None)
-        request.session.modified = True
-        messages.success(request, _("Imported %(n)s children from %(file)s.") % {"n": len(children), "file": filename})
-        return redirect("children:list")
-    status = 200 if request.method == "GET" or plan.ok else 400
+        try:
+            import_stored(ledger_import, request=request)
+        except IntegrityError:  # someone registered one of these children since the check
+            messages.error(request, _("The registry changed while importing; nothing was imported. Upload the "
+                                      "ledger again."))
+            _discard(ledger_import)
+            return redirect("children:import")
+        return redirect(_imported(request, ledger_import))
+    status = 200 if request.method == "GET" or ok else 400
     return render(request, "children/import_preview.html", {
-        "plan": plan, "token": token, "filename": filename, "rows": plan.rows[:PREVIEW_ROWS],
-        "more_rows": max(len(plan.rows) - PREVIEW_ROWS, 0)}, status=status)
+        "plan": plan, "token": token, "filename": ledger_import.filename, "rows": plan.rows,
+        "valid_rows": plan.stored_rows, "pending_count": ledger_import.pending_count,
+        "more_rows": max(plan.stored_rows - PREVIEW_ROWS, 0)}, status=status)
+
+
+@login_required
+def import_progress(request, token):
+    """The progress bar's fragment, polled by htmx; once the work is done it sends the page on."""
+    if not may_import(request.user):
+        raise PermissionDenied
+    ledger_import = _ledger_import(request.user, token)
+    if not ledger_import.busy:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("children:import_preview", args=[token])
+        return response
+    return render(request, "children/_import_progress.html", {"job": ledger_import})
 
 
 @require_POST
@@ -122,9 +194,11 @@ def import_preview(request, token):
 def import_cancel(request, token):
     if not may_import(request.user):
         raise PermissionDenied
-    protected_storage.delete(_stored(request.user, token))
-    request.session.get("ledger_imports", {}).pop(token, None)
-    request.session.modified = True
+    ledger_import = _ledger_import(request.user, token)
+    if ledger_import.state == LedgerImport.State.IMPORTING:
+        messages.error(request, _("The import is already running and cannot be discarded."))
+        return redirect("children:import_preview", token=token)
+    _discard(ledger_import)
     messages.info(request, _("The upload was discarded; nothing was imported."))
     return redirect("children:import")
 

@@ -3,7 +3,9 @@ and recording an event that calls for reassessment. The supervisor reviews in th
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,14 +22,20 @@ from .risk import (
     trigger_label,
     with_reassessment_due,
 )
-from .services import record_assessment, record_risk_event
+from .services import (
+    high_risk_without_case,
+    record_assessment,
+    record_no_case_reason,
+    record_risk_event,
+    report_findings,
+)
 
 
 @login_required
 def risk_assess(request, pk):
     child = get_changeable_or_404(Child.objects, request.user, pk=pk)
     policy = RiskPolicy.current()
-    findings = record_findings(child, policy, timezone.localdate())
+    findings = {**record_findings(child, policy, timezone.localdate()), **report_findings(child)}
     form = RiskAssessmentForm(request.POST or None, child=child, policy=policy, findings=findings)
     if request.method == "POST" and form.is_valid():
         if form.confirming:
@@ -93,3 +101,35 @@ def risk_event_new(request, pk):
     record_risk_event(child=child, by=request.user, **form.cleaned_data)
     messages.success(request, _("Event recorded: a reassessment is now due."))
     return redirect("children:risk_history", pk=child.pk)
+
+
+def may_decide_cases(user) -> bool:
+    """The lead (and the supervisor) decide whether a high-risk child gets a case."""
+    return user.can(Can.LEAD_PROJECT) or user.can(Can.SUPERVISE)
+
+
+@login_required
+def high_risk_no_case(request):
+    """高风险未开案: children confirmed high risk with no open case; the lead opens one or records why not."""
+    if not may_decide_cases(request.user):
+        raise PermissionDenied
+    children = (high_risk_without_case(request.user).select_related("residence", "social_worker")
+                .order_by("name", "id"))
+    return render(request, "children/high_risk_no_case.html", {
+        "children": children, "case_url": reverse("cases:case_create")})
+
+
+@require_POST
+@login_required
+def no_case_reason(request, pk):
+    if not may_decide_cases(request.user):
+        raise PermissionDenied
+    child = get_visible_or_404(Child.objects, request.user, pk=pk)
+    try:
+        record_no_case_reason(child=child, reason=request.POST.get("reason", ""), by=request.user)
+    except ValidationError:
+        messages.error(request, _("Say why no case is opened."))
+    else:
+        messages.success(request, _("The reason is recorded; %(child)s leaves the list until the level changes.")
+                         % {"child": child.name})
+    return redirect("children:high_risk_no_case")

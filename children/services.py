@@ -33,6 +33,7 @@ from .models import (
     RiskEvent,
     RiskLevel,
     RiskPolicy,
+    birthday_years_ago,
 )
 from .risk import REVIEW_KIND, propose
 from .timeline import events_for
@@ -281,15 +282,28 @@ def record_assessment(*, child: Child, by, occasion: str, assessed_on: datetime.
     return assessment
 
 
+# A discovery report's situations (cases.models.incident.Situation codes) → the override trigger each one
+# points to; a reassessment while the report's event is open ticks these (docs/risk.md).
+REPORT_TRIGGERS = {
+    "alone": "living_alone", "guardian": "no_fit_caregiver", "domestic_violence": "mandatory_report",
+    "injury": "mandatory_report", "m1_private_parts": "mandatory_report",
+    "m2_girl_under_14": "mandatory_report", "m3_girl_14_plus": "mandatory_report", "m4_abuse": "mandatory_report",
+    "m5_disabled_or_dead": "self_harm", "m6_abandoned": "unattended", "m7_missing": "missing",
+    "m8_begging": "mandatory_report", "m9_other": "mandatory_report",
+}
+
+
 @transaction.atomic
 def record_risk_event(*, child: Child, kind: str, occurred_on: datetime.date | None = None, note: str = "",
-                      by=None) -> RiskEvent:
+                      by=None, situations: Iterable[str] = ()) -> RiskEvent:
     """Something happened that calls for a reassessment at once (a report, a new guardian, a stay
-    in hospital, dropping out). Other apps call this; the child's worker is told."""
+    in hospital, dropping out). Other apps call this; the child's worker is told. `situations`: a
+    discovery report's situation codes, kept as the triggers the reassessment ticks."""
     occurred_on = occurred_on or timezone.localdate()
     policy = RiskPolicy.current()
+    triggers = list(dict.fromkeys(REPORT_TRIGGERS[s] for s in situations if s in REPORT_TRIGGERS))
     event = RiskEvent.objects.create(
-        child=child, kind=kind, occurred_on=occurred_on, note=note, recorded_by=by,
+        child=child, kind=kind, occurred_on=occurred_on, note=note, recorded_by=by, triggers=triggers,
         reassess_by=occurred_on + datetime.timedelta(days=policy.reassess_after_event_days))
     if child.social_worker_id and child.social_worker_id != getattr(by, "pk", None):
         notify(recipients=[child.social_worker], level="warning", url=event.get_absolute_url(),
@@ -314,3 +328,148 @@ def level_set_elsewhere(sender, *, child: Child, old: str, new: str, by, **kwarg
     record_risk_event(child=child, kind=RiskEvent.Kind.LEVEL_SET, by=by,
                       note=_("Risk level set to %(level)s without an assessment.") % {
                           "level": RiskLevel(new).label if new else "—"})
+
+
+# ---------------------------------------------------------------- events found in a record's changes
+
+CARE_FIELDS = ("guardian_name", "guardian_relation", "caregiver_name", "caregiver_relation")
+
+
+def snapshot(child: Child) -> dict:
+    """What record_change_events compares: the care fields, schooling and the parents' situations."""
+    if not child.pk:
+        return {}
+    values = Child.objects.filter(pk=child.pk).values(*CARE_FIELDS, "school_stage").get()
+    values["parents"] = dict(child.parents.values_list("kind", "situation"))
+    return values
+
+
+def record_change_events(*, child: Child, before: dict, by) -> list[RiskEvent]:
+    """A change of guardian or caregiver, a dropout, a parent coming home or leaving to work away:
+    each makes a reassessment due at once (issue 13 item 2). A first entry of an empty field is not
+    a change."""
+    if not before:
+        return []
+    after = snapshot(child)
+    events = []
+    changed = [f for f in CARE_FIELDS if before[f] and before[f] != after[f]]
+    if changed:
+        labels = "、".join(str(Child._meta.get_field(f).verbose_name) for f in changed)
+        events.append(record_risk_event(child=child, kind=RiskEvent.Kind.GUARDIAN_CHANGE, by=by,
+                                        note=_("Changed on the record: %(fields)s.") % {"fields": labels}))
+    if after["school_stage"] == Child.SchoolStage.DROPPED_OUT and before["school_stage"] != after["school_stage"]:
+        events.append(record_risk_event(child=child, kind=RiskEvent.Kind.DROPOUT, by=by,
+                                        note=_("The record now says the child dropped out of school.")))
+    moves = {Parent.Situation.AT_HOME, Parent.Situation.WORKING_AWAY}
+    moved = [kind for kind, situation in after["parents"].items()
+             if before["parents"].get(kind) in moves and situation in moves and before["parents"][kind] != situation]
+    if moved:
+        notes = [_("%(parent)s: %(situation)s") % {"parent": Parent.Kind(kind).label,
+                                                   "situation": Parent.Situation(after["parents"][kind]).label}
+                 for kind in moved]
+        events.append(record_risk_event(child=child, kind=RiskEvent.Kind.PARENT_MOVE, by=by, note="；".join(notes)))
+    return events
+
+
+def report_findings(child: Child) -> dict[str, str]:
+    """{trigger code: why} from the child's open discovery-report events (not yet answered by an
+    assessment): the reassessment ticks these."""
+    found = {}
+    for event in child.risk_events.filter(kind=RiskEvent.Kind.REPORT, resolved_by__isnull=True):
+        for code in event.triggers:
+            found.setdefault(code, _("A discovery report of %(date)s is open.") % {"date": event.occurred_on})
+    return found
+
+
+def high_risk_without_case(user):
+    """高风险未开案: registered children confirmed high risk with no open case and no reason recorded."""
+    return (Child.objects.visible_to(user).in_registry().filter(risk_level=RiskLevel.HIGH, no_case_reason="")
+            .exclude(cases__stage__in=_open_stage_exclusion()))
+
+
+def _open_stage_exclusion():
+    """The stages of an open case (the cases app's; read from its model so the two never disagree)."""
+    case_model = Child._meta.get_field("cases").related_model
+    return [stage for stage in case_model.Stage.values if stage not in case_model.CLOSED_STAGES]
+
+
+@transaction.atomic
+def record_no_case_reason(*, child: Child, reason: str, by) -> Child:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": _("Say why no case is opened.")})
+    child.no_case_reason = reason[:200]
+    child._history_user = by
+    child._change_reason = str(_("High risk, no case opened"))
+    child.save(update_fields=["no_case_reason", "updated_at"])
+    audit(user=by, action="children.no_case_reason", target=child)
+    return child
+
+
+# ---------------------------------------------------------------- categories end on the day (issue 13 item 3)
+
+def end_categories(*, today: datetime.date | None = None) -> int:
+    """Every category tag of a registered child whose age limit is reached today or earlier ends: 留守
+    at 16, the others at 18 (`Category.max_age`). The tag is removed with a reason in the change history,
+    and the child's worker (else the lead) gets a task: exit the child, or record the remaining tags.
+    Idempotent (an ended tag is gone; notifications are keyed), so the daily run may repeat."""
+    from accounts.policy import Can
+    from accounts.services import users_who_can
+
+    today = today or timezone.localdate()
+    ended = 0
+    for category in Category.objects.all():
+        # Born on 29 February: the birthday is 28 February in a common year (as Child.birthday says).
+        cutoff = max(birthday_years_ago(today, category.max_age),
+                     birthday_years_ago(today + datetime.timedelta(days=1), category.max_age)
+                     - datetime.timedelta(days=1))
+        links = (ChildCategory.objects.filter(category=category, child__status=Child.Status.REGISTERED,
+                                              child__birth_date__lte=cutoff)
+                 .select_related("child", "child__social_worker"))
+        for link in links:
+            child = link.child
+            with transaction.atomic():
+                link._change_reason = str(_("Ended at %(age)s (%(date)s)") % {
+                    "age": category.max_age, "date": child.birthday(category.max_age)})
+                link.delete()
+                remaining = list(child.category_links.values_list("category__name", flat=True))
+                if remaining:
+                    body = _("Remaining categories: %(names)s. Check that they still hold, or exit the child.") % {
+                        "names": "、".join(remaining)}
+                elif category.max_age >= 18:
+                    body = _("The child is 18 and leaves the registry: record the exit.")
+                else:
+                    body = _("No category is left: exit the child, or record the category that now applies.")
+                recipients = ([child.social_worker] if child.social_worker_id
+                              else list(users_who_can(Can.LEAD_PROJECT)))
+                notify(recipients=recipients, level="warning", url=child.get_absolute_url() + "#categories",
+                       title=_("%(child)s turned %(age)s: %(category)s ended") % {
+                           "child": child.name, "age": category.max_age, "category": category.name},
+                       body=body, key=f"category_end:{link.pk}")
+            ended += 1
+    return ended
+
+
+HOME_PROVINCE = "44"  # 广东: the division code prefix of a 本省户籍
+
+
+def ineligible_q() -> models.Q:
+    """Tags whose checkable facts the record contradicts (as eligibility_problems, in one query)."""
+    return (models.Q(category_links__category__code="left_behind", hukou_type=Child.HukouType.URBAN)
+            | (models.Q(category_links__category__code="unsupported", hukou__isnull=False)
+               & ~models.Q(hukou__code__startswith=HOME_PROVINCE))
+            | models.Q(category_links__category__code="severe_disability", disability_grade__gt=2))
+
+
+def eligibility_problems(child: Child, codes) -> list[str]:
+    """The checkable facts behind a category that the record contradicts (rural 户籍 for 留守, 本省户籍
+    for 事实无人抚养, disability grade 一/二级 for 重残); unknown facts are not problems."""
+    problems = []
+    if "left_behind" in codes and child.hukou_type == Child.HukouType.URBAN:
+        problems.append(_("农村留守儿童 needs a rural household registration; the record says urban."))
+    if "unsupported" in codes and child.hukou_id and not str(child.hukou_id).startswith(HOME_PROVINCE):
+        problems.append(_("事实无人抚养儿童 needs a household registration in this province (广东)."))
+    if "severe_disability" in codes and child.disability_grade is not None and child.disability_grade > 2:
+        problems.append(_("重度残疾儿童 needs a disability grade of 一级 or 二级; the record says %(grade)s级.")
+                        % {"grade": child.disability_grade})
+    return problems

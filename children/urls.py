@@ -27,10 +27,14 @@ urlpatterns = [
     path("<int:pk>/risk/new/", risk_views.risk_assess, name="risk_assess"),
     path("<int:pk>/risk/<int:assessment_pk>/", risk_views.risk_detail, name="risk_detail"),
     path("<int:pk>/risk/events/new/", risk_views.risk_event_new, name="risk_event_new"),
+    path("<int:pk>/risk/no-case/", risk_views.no_case_reason, name="no_case_reason"),
+    path("high-risk-no-case/", risk_views.high_risk_no_case, name="high_risk_no_case"),
     # ledger import and export
     path("import/", import_views.import_start, name="import"),
+    path("to-confirm/", import_views.import_pending, name="pending"),
     path("import/template.xlsx", import_views.import_template, name="import_template"),
     path("import/<str:token>/", import_views.import_preview, name="import_preview"),
+    path("import/<str:token>/progress/", import_views.import_progress, name="import_progress"),
     path("import/<str:token>/cancel/", import_views.import_cancel, name="import_cancel"),
     path("export.xlsx", import_views.export, name="export"),
 ]

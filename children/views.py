@@ -17,7 +17,16 @@ from . import pdf
 from .filters import search_q
 from .forms import CategoryForm, ChildForm, EnrolmentForm, ExitForm, HouseholdFormSet, ParentFormSet
 from .models import BenefitEnrolment, Child, ChildCategory, Parent
-from .services import PROFILE_PREFETCH, PROFILE_SELECT, create_child, profile_context, record_view, reveal_id_number
+from .services import (
+    PROFILE_PREFETCH,
+    PROFILE_SELECT,
+    create_child,
+    profile_context,
+    record_change_events,
+    record_view,
+    reveal_id_number,
+    snapshot,
+)
 
 
 @login_required
@@ -87,10 +96,12 @@ def _save_valid_child_form(request, is_new, form, parents, household):
                 parents=[_row(f) for f in parents.forms if _keeps(f)],
                 household=[_row(f) for f in household.forms if _keeps(f)])
         claim_version(instance, form.cleaned_data["version"])
+        before = snapshot(instance)  # read from the database: the form has already set the new values
         instance._history_user = request.user
         instance = form.save()
         parents.save()
         household.save()
+        record_change_events(child=instance, before=before, by=request.user)
         return instance
 
 
@@ -158,6 +169,10 @@ def category_edit(request, pk, link_pk=None):
             link.created_by = request.user
         link._history_user = request.user
         link.save()
+        if child.category_pending:  # 待细分 settled: the exact category is now recorded
+            child.category_pending = ""
+            child._history_user = request.user
+            child.save(update_fields=["category_pending"])
         messages.success(request, _("Saved."))
         return redirect(child.get_absolute_url() + "#categories")
     return render(request, "children/category_form.html", {"form": form, "child": child, "link": link})

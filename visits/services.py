@@ -47,10 +47,17 @@ LAST_VISIT_AGGREGATES = {
 
 def _wanted_due_dates(*, level: str, entered: datetime.date, last: dict, policy: RiskPolicy,
                       missing_years: set[int]) -> dict[str, datetime.date]:
-    """Due date by kind for a child of this level; kinds with no due date are left out."""
+    """Due date by kind for a child of this level; kinds with no due date are left out.
+
+    A child not yet graded is due for a first visit on entry; once visited and still ungraded, the next
+    home visit follows the medium-high cadence (monthly) until a level is set, so the child never drops
+    off every work list (issue 13 item 9)."""
+    interval, cadence_level = policy.visit_interval_days(level), level
+    if interval is None and last.get(DueVisit.Kind.HOME) is not None:
+        interval, cadence_level = policy.visit_days_medium_high, RiskLevel.MEDIUM_HIGH
     wanted = {
         DueVisit.Kind.HOME: cadence.next_due(
-            level=level, interval_days=policy.visit_interval_days(level), last_visit=last.get(DueVisit.Kind.HOME),
+            level=cadence_level, interval_days=interval, last_visit=last.get(DueVisit.Kind.HOME),
             entered=entered, skip_weekends=policy.skip_weekends, missing_years=missing_years),
     }
     if level == RiskLevel.HIGH:
@@ -133,7 +140,7 @@ def refresh_all_due_visits(*, batch_size: int = 1000) -> int:
 
 def ensure_due_visits(children) -> None:
     """Schedule any registered child that has none yet (children added in bulk skip signals)."""
-    for child in children.in_registry().filter(due_visits__isnull=True).exclude(risk_level="", visits__isnull=False):
+    for child in children.in_registry().filter(due_visits__isnull=True):
         refresh_due_visits(child=child)
 
 
@@ -316,7 +323,10 @@ def compliance(*, user: User, month: datetime.date) -> dict:
                         visits__visited_on__lte=last)))
                     .order_by("residence_id", "name"))
     visits = (Visit.objects.visible_to(user)
-              .filter(type=Visit.Type.HOME, visited_on__gte=first, visited_on__lte=last, risk_level__in=levels)
+              # the children listed are those of the current level: count their visits whatever the level
+              # was on the day, so the visits and the children visited agree (issue 13 item 9)
+              .filter(type=Visit.Type.HOME, visited_on__gte=first, visited_on__lte=last,
+                      child__risk_level__in=levels, child__status=Child.Status.REGISTERED)
               .values("recorded_by", "recorded_by__full_name", "recorded_by__username", "child__residence_id"))
     visits = list(visits)
     names = county_names([c.residence_id[:6] for c in children] + [v["child__residence_id"][:6] for v in visits])

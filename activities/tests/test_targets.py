@@ -220,6 +220,19 @@ def test_submitted_articles_do_not_count_until_approved(year):
     assert "1" in rule.missing[0] and "2027-03-14" in rule.missing[0]
 
 
+def test_waiting_articles_are_shown_only_for_the_running_year(year):
+    """Issue 13 item 9: a past year's note counted the articles waiting today, which can only count
+    toward the running year."""
+    ArticleFactory(status=Article.Status.SUBMITTED, uses_pseudonyms=True, no_faces=True, no_school=True,
+                   no_address=True)
+    create_contract_year(name="2027—2028 合同年度", signed_on=D(2027, 3, 15))
+    running = result(evaluate(year, today=D(2026, 5, 1)), Target.Rule.APPROVED_ARTICLES)
+    assert any(word in running.missing[0] for word in ("waiting for the bureau", "待民政局审核"))
+    past = result(evaluate(year, today=D(2027, 5, 1)), Target.Rule.APPROVED_ARTICLES)
+    assert past.state == State.MISSED
+    assert not any(word in past.missing[0] for word in ("waiting for the bureau", "待民政局审核"))
+
+
 def test_article_approved_late_on_the_last_day_counts_for_that_year(year):
     approved(datetime.datetime(2027, 3, 14, 15, 30, tzinfo=datetime.UTC))  # 23:30 in Zhanjiang
     approved(datetime.datetime(2027, 3, 14, 16, 30, tzinfo=datetime.UTC))  # 00:30 on the 15th: next year

@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.concurrency import already_submitted, create_once
-from accounts.dates import not_in_future
+from accounts.dates import local_date, not_in_future
 from accounts.models import User
 from accounts.policy import Can, roles_with
 from accounts.services import audit, notify, users_who_can
-from children.models import Child
+from children.models import Child, RiskEvent
+from children.services import record_risk_event
 from divisions.models import Division
 
 from ..models import (
@@ -75,6 +76,9 @@ def file_incident(*, by: User, situations: list[str], discovered_at: datetime.da
         for recipient, need in route(incident.situations).items()
     )
     audit(user=by, action="incident.file", target=incident)
+    if child is not None:  # risk follows events: the child is reassessed at once (issue 13 item 2)
+        record_risk_event(child=child, kind=RiskEvent.Kind.REPORT, occurred_on=local_date(discovered_at), by=by,
+                          note="、".join(incident.situation_labels()), situations=incident.situations)
     county_bureau = _area_civil_affairs(incident.county_code)
     # The city bureau (receives reports across the project's city) and the project lead are told too.
     city_bureau = users_who_can(Can.RECEIVE_REPORTS).filter(role__in=roles_with(Can.SEE_PROJECT))
@@ -177,6 +181,8 @@ def link_child(*, incident: Incident, child: Child, by: User) -> Incident:
     incident.risk_decision = Incident.RiskDecision.PROPOSED
     incident.save(update_fields=["child", "risk_decision"])
     audit(user=by, action="incident.link_child", target=incident, child=child.pk)
+    record_risk_event(child=child, kind=RiskEvent.Kind.REPORT, occurred_on=local_date(incident.discovered_at),
+                      by=by, note="、".join(incident.situation_labels()), situations=incident.situations)
     return incident
 
 

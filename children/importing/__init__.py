@@ -24,10 +24,10 @@ from .cells import DateError, clean_text, compact, parse_date, unescape_formula_
 from .checking import ImportPlan, PlannedChild, Problem, plan_import, plan_sheet
 from .columns import COLUMN_HEADERS, LEDGER_COLUMNS, SYNONYMS
 from .saving import import_ledger, save_plan
-from .sheet import MAX_UNZIPPED_BYTES, MAX_UPLOAD_BYTES, Column, Sheet, SheetError, SheetRow, header_key, read_sheet
+from .sheet import MAX_ROWS, MAX_UNZIPPED_BYTES, MAX_UPLOAD_BYTES, Column, Sheet, SheetError, SheetRow, header_key, read_sheet
 
 __all__ = [
-    "COLUMN_HEADERS", "LEDGER_COLUMNS", "MAX_UNZIPPED_BYTES", "MAX_UPLOAD_BYTES", "SYNONYMS", "Column", "DateError",
+    "COLUMN_HEADERS", "LEDGER_COLUMNS", "MAX_ROWS", "MAX_UNZIPPED_BYTES", "MAX_UPLOAD_BYTES", "SYNONYMS", "Column", "DateError",
     "DivisionAmbiguous", "DivisionMatcher", "DivisionNotFound", "ImportPlan", "PlannedChild", "Problem", "Sheet",
     "SheetError", "SheetRow", "clean_text", "compact", "header_key", "import_ledger", "parse_date", "plan_import",
     "plan_sheet", "read_sheet", "save_plan", "unescape_formula_guard",

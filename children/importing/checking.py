@@ -20,7 +20,7 @@ from .. import idnumber
 from ..models import Category, Child, ChildCategory, Parent
 from ..validators import check_id_matches, validate_category_age, validate_phone, validate_registry_age
 from .cells import DateError, clean_text, compact, parse_date, unescape_formula_guard
-from .columns import COLUMN_HEADERS, GRADES, LEDGER_COLUMNS, LIST_SPLIT, SYNONYMS
+from .columns import COLUMN_HEADERS, GRADES, LEDGER_COLUMNS, LIST_SPLIT, SYNONYMS, UMBRELLA_CATEGORIES
 from .sheet import Sheet, SheetError, SheetRow, read_sheet
 
 
@@ -55,6 +55,12 @@ class ImportPlan:
     skipped_rows: list[int] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
     row_count: int = 0
+    stored_rows: int = 0  # a plan read back from a LedgerImport: how many valid rows it holds in all
+
+    @property
+    def pending_count(self) -> int:
+        """Children imported 待细分 (an umbrella word such as 困境儿童 instead of the exact category)."""
+        return sum(1 for planned in self.rows if planned.child.category_pending)
 
     @property
     def ok(self) -> bool:
@@ -99,6 +105,7 @@ class _Context:
             "status": _choice_lookup(Child.Status.choices, SYNONYMS["status"]),
             "exit_reason": _choice_lookup(Child.ExitReason.choices, SYNONYMS["exit_reason"]),
         }
+        self.id_rows: dict[str, list[int]] = {}  # ID number → every row giving it, valid or not
         self.area_codes = (by.area_codes() if by is not None and by.can(Can.HAVE_CASELOAD) else None)
         workers = users_who_can(Can.HAVE_CASELOAD)
         self.workers: dict[str, list] = {}
@@ -128,11 +135,15 @@ class _RowChecker:
 
     def date(self, key: str) -> datetime.date | None:
         try:
-            return parse_date(self.raw(key))
+            value = parse_date(self.raw(key))
         except DateError:
             self.problem(key, _("“%(value)s” is not a date we can read. Write it as 2015-03-01.")
                          % {"value": clean_text(self.raw(key))})
             return None
+        if value is not None and value > self.context.today:
+            self.problem(key, _("%(date)s is in the future. Check the year.") % {"date": value.isoformat()})
+            return None
+        return value
 
     def choice(self, key: str, lookup_name: str, default: str = "") -> str:
         text = compact(unescape_formula_guard(clean_text(self.raw(key)))).lower()
@@ -176,6 +187,8 @@ def _check_row(context: _Context, row: SheetRow, headers: dict[str, str], proble
         check.problem("name", _("The name is missing."))
 
     id_number, id_birth, id_sex = _check_id_number(check)
+    if id_number:
+        context.id_rows.setdefault(id_number, []).append(row.number)
     sex = check.choice("sex", "sex")
     birth_date = check.date("birth_date")
     if id_number:
@@ -201,7 +214,7 @@ def _check_row(context: _Context, row: SheetRow, headers: dict[str, str], proble
 
     entered_on = check.date("entered_on")
     recognised_on = check.date("recognised_on") or entered_on or context.today
-    categories = _check_categories(check, birth_date if status == Child.Status.REGISTERED else None)
+    categories, pending = _check_categories(check, birth_date if status == Child.Status.REGISTERED else None)
 
     child = Child(
         name=name, sex=sex or "", birth_date=birth_date, ethnicity=_ethnicity(check.text("ethnicity", 16)),
@@ -220,7 +233,7 @@ def _check_row(context: _Context, row: SheetRow, headers: dict[str, str], proble
         disability_grade=_check_grade(check),
         economy=check.choice("economy", "economy", Child.Economy.NONE),
         social_worker=_check_worker(check),
-        status=status, exit_reason=exit_reason, exited_on=exited_on,
+        status=status, exit_reason=exit_reason, exited_on=exited_on, category_pending=pending,
         source=Child.Source.IMPORT, created_by=context.by if context.by is not None else None,
     )
     if entered_on:
@@ -326,15 +339,20 @@ def _check_hukou(check: _RowChecker):
     return (division, rest) if division is not None else (None, written)
 
 
-def _check_categories(check: _RowChecker, birth_date: datetime.date | None) -> list[str]:
+def _check_categories(check: _RowChecker, birth_date: datetime.date | None) -> tuple[list[str], str]:
+    """The category codes of the row, and the umbrella word (困境儿童) when the row gives one instead of the
+    exact category: the child is then 待细分, and no age limit is checked until the category is set."""
     context = check.context
     words = [w for w in LIST_SPLIT.split(unescape_formula_guard(clean_text(check.raw("categories")))) if w]
     if not words:
         check.problem("categories", _("Give at least one child category, e.g. 农村留守儿童."))
-        return []
-    codes = []
+        return [], ""
+    codes, pending = [], ""
     accepted = "、".join(c.name for c in context.categories.values())
     for word in words:
+        if word in UMBRELLA_CATEGORIES:
+            pending = UMBRELLA_CATEGORIES[word]
+            continue
         code = context.category_lookup.get(word) or context.category_lookup.get(word.removesuffix("儿童"))
         if code is None:
             check.problem("categories", _("“%(value)s” is not a child category. Use: %(accepted)s.")
@@ -347,7 +365,7 @@ def _check_categories(check: _RowChecker, birth_date: datetime.date | None) -> l
                 check.problem("categories", " ".join(exc.messages))
         if code not in codes:
             codes.append(code)
-    return codes
+    return codes, pending
 
 
 def _check_grade(check: _RowChecker) -> int | None:
@@ -392,7 +410,7 @@ def _check_parent(check: _RowChecker, kind: str):
 # ---------------------------------------------------------------- the whole file
 
 
-def plan_import(file, *, by=None) -> ImportPlan:
+def plan_import(file, *, by=None, progress=None, progress_every: int = 250) -> ImportPlan:
     """Read and check every row; nothing is saved. `by` is the person importing (None: a command run
     by the system administrator on the server), whose area scope limits where children may live."""
     plan = ImportPlan()
@@ -402,10 +420,11 @@ def plan_import(file, *, by=None) -> ImportPlan:
         plan.problems.append(Problem(None, "", str(exc)))
         return plan
     plan.skipped_rows, plan.ignored_headers = sheet.skipped, sheet.ignored
-    return plan_sheet(sheet, by=by, plan=plan)
+    return plan_sheet(sheet, by=by, plan=plan, progress=progress, progress_every=progress_every)
 
 
-def plan_sheet(sheet: Sheet, *, by=None, plan: ImportPlan | None = None) -> ImportPlan:
+def plan_sheet(sheet: Sheet, *, by=None, plan: ImportPlan | None = None, progress=None,
+               progress_every: int = 250) -> ImportPlan:
     """Check the rows of a sheet already read (generate_dataset builds one without a file)."""
     plan = plan or ImportPlan()
     plan.row_count = len(sheet.rows)
@@ -417,25 +436,26 @@ def plan_sheet(sheet: Sheet, *, by=None, plan: ImportPlan | None = None) -> Impo
                                                  "镇（街道） and 村（居）.")))
         return plan
     context = _Context(by=by)
-    for row in sheet.rows:
+    for done, row in enumerate(sheet.rows, start=1):
         planned = _check_row(context, row, sheet.headers, plan.problems)
         if planned is not None:
             plan.rows.append(planned)
-    _check_duplicates(plan, sheet, by)
+        if progress is not None and done % progress_every == 0:
+            progress(done)
+    _check_duplicates(plan, sheet, by, context.id_rows)
     plan.problems.sort(key=lambda p: (p.row or 0))
     return plan
 
 
-def _check_duplicates(plan: ImportPlan, sheet: Sheet, by) -> None:
+def _check_duplicates(plan: ImportPlan, sheet: Sheet, by, id_rows: dict[str, list[int]]) -> None:
+    """An ID number twice in the file is reported on every row that gives it, whatever else is wrong
+    with those rows (the worker must see both to decide which is right)."""
     column = sheet.headers.get("id_number", COLUMN_HEADERS["id_number"])
-    first_row: dict[str, int] = {}
-    for planned in plan.rows:
-        number = planned.child.id_number
-        if number in first_row:
-            plan.problems.append(Problem(planned.row, column, _("The same ID number is already on row %(row)s of "
-                                                                "this file.") % {"row": first_row[number]}))
-        else:
-            first_row[number] = planned.row
+    for rows in id_rows.values():
+        for number in rows if len(rows) > 1 else ():
+            others = "、".join(str(other) for other in rows if other != number)
+            plan.problems.append(Problem(number, column, _("The same ID number is also on row %(rows)s of this "
+                                                           "file.") % {"rows": others}))
     by_index = {blind_index(p.child.id_number): p for p in plan.rows}
     existing = dict(Child.objects.filter(id_number_index__in=list(by_index)).values_list("id_number_index", "pk"))
     if not existing:

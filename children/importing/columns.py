@@ -107,6 +107,10 @@ SYNONYMS = {
                  "重度残疾儿童": "severe_disability", "重残": "severe_disability", "兜底监护": "state_guardianship",
                  "其他困境": "other_difficulty", "其他": "other_difficulty"},
 }
+# Umbrella words a county ledger writes instead of the exact category (DOMAIN.md §1): the child is
+# imported 待细分 (category to be confirmed) and listed for the worker to settle. 留守儿童 is not one:
+# the registry has one 留守 category (农村留守儿童), so the word names it.
+UMBRELLA_CATEGORIES = {"困境儿童": "困境儿童", "困境": "困境儿童", "困境未成年人": "困境儿童"}
 GRADES = {"一级": 1, "二级": 2, "三级": 3, "四级": 4, "1": 1, "2": 2, "3": 3, "4": 4, "1级": 1, "2级": 2,
            "3级": 3, "4级": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 LIST_SPLIT = re.compile(r"[、,;/|\s]+")

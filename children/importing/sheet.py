@@ -52,6 +52,9 @@ _IGNORED_KEYS = ("seq",)
 
 def _grid(worksheet) -> list[list]:
     """Every cell value, with each merged range's value copied into all of its cells."""
+    if worksheet.max_row > MAX_ROWS + _HEADER_SCAN_ROWS:
+        raise SheetError(_("The ledger has more than %(n)s rows. Split it into files of at most %(n)s children.")
+                         % {"n": f"{MAX_ROWS:,}"})
     rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
     for merged in worksheet.merged_cells.ranges:
         top = worksheet.cell(merged.min_row, merged.min_col).value
@@ -117,7 +120,11 @@ def _is_note(content: dict) -> bool:
 
 
 MAX_UPLOAD_BYTES = 20 * 2**20
-MAX_UNZIPPED_BYTES = 400 * 2**20  # an xlsx is a zip: refuse one that would unpack into gigabytes
+# An xlsx is a zip: its unpacked size is read from the zip directory before openpyxl loads anything, and a
+# file that would unpack into more than this is refused (a zip bomb, or a ledger too big for one import:
+# openpyxl needs several times the unpacked size in memory). 20,000 children take about 40 MiB.
+MAX_UNZIPPED_BYTES = 120 * 2**20
+MAX_ROWS = 20_000
 
 
 def _check_size(file) -> None:
@@ -129,7 +136,9 @@ def _check_size(file) -> None:
     finally:
         file.seek(0)
     if unzipped > MAX_UNZIPPED_BYTES:
-        raise SheetError(_("The workbook is too large to import at once. Split the ledger into smaller files."))
+        raise SheetError(_("The workbook would unpack to %(size)s MB, more than the %(max)s MB one import can "
+                           "take. Split the ledger into smaller files (at most %(rows)s children each).")
+                         % {"size": unzipped // 2**20, "max": MAX_UNZIPPED_BYTES // 2**20, "rows": f"{MAX_ROWS:,}"})
 
 
 def read_sheet(file, columns: list[Column]) -> Sheet:

@@ -6,6 +6,7 @@
 - `family`: parents and household members
 - `benefits`: category tags, benefit enrolments and the 应享未享 rule
 - `assessments`: risk assessments and the events that call for one
+- `imports`: a ledger upload and its checked plan between preview and confirm
 
 Import from `children.models`; the migrations name `photo_upload_to` and `evidence_upload_to` here.
 """
@@ -24,10 +25,12 @@ from .child import (
     photo_upload_to,
 )
 from .family import HouseholdMember, Parent
+from .imports import LedgerImport
 from .policy import RiskLevel, RiskPolicy
 from .reference import Benefit, Category, Contact
 
 __all__ = [
+    "LedgerImport",
     "SCORE_FIELDS", "SURNAME_PINYIN", "Benefit", "BenefitEnrolment", "Category", "Child", "ChildCategory",
     "ChildQuerySet", "ChildRelatedQuerySet", "Contact", "HouseholdMember", "Parent", "RiskAssessment", "RiskEvent",
     "RiskLevel", "RiskPolicy", "age_on", "benefit_gap_q", "birthday_years_ago", "evidence_upload_to", "name_pinyin",

@@ -140,6 +140,7 @@ class RiskEvent(models.Model):
         GUARDIAN_CHANGE = "guardian_change", _("Change of guardian or caregiver")
         HOSPITAL = "hospital", _("Hospital stay or serious illness")
         DROPOUT = "dropout", _("Dropped out of school")
+        PARENT_MOVE = "parent_move", _("A parent returned home or left to work away")
         REVIEW_RETURNED = "review_returned", _("Assessment returned by the supervisor")
         LEVEL_SET = "level_set", _("Risk level set outside an assessment")
         OTHER = "other", _("Other event")
@@ -154,6 +155,8 @@ class RiskEvent(models.Model):
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     resolved_by = models.ForeignKey(RiskAssessment, verbose_name=_("answered by assessment"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="resolved_events")
+    # Override triggers the event points to (a discovery report's situations): the reassessment ticks them.
+    triggers = models.JSONField(_("triggers it suggests"), default=list, blank=True)
 
     objects = RiskEventQuerySet.as_manager()
 

@@ -308,6 +308,12 @@ class Child(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED,
                               db_index=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.SURVEY)
+    no_case_reason = models.CharField(
+        _("why no case is opened"), max_length=200, blank=True,
+        help_text=_("For a high-risk child without an open case: the lead's reason. Cleared when the level changes."))
+    category_pending = models.CharField(
+        _("category to be confirmed"), max_length=16, blank=True,
+        help_text=_("The umbrella word a ledger gave (困境儿童) until the exact category is recorded (待细分)."))
     last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
     exit_reason = models.CharField(_("exit reason"), max_length=200, choices=ExitReason.choices, blank=True)
     exit_note = models.CharField(_("exit details"), max_length=200, blank=True)
@@ -431,7 +437,9 @@ class Child(models.Model):
         """Store a person-confirmed risk level and tell the apps that schedule by it."""
         old = self.risk_level
         self.risk_level = level
-        self.save(update_fields=["risk_level", "updated_at"])
+        if old != level:
+            self.no_case_reason = ""  # a reason not to open a case answered the old level only
+        self.save(update_fields=["risk_level", "no_case_reason", "updated_at"])
         if old != level:
             risk_level_changed.send(sender=Child, child=self, old=old, new=level, by=by)
 

@@ -73,12 +73,10 @@ class Parent(models.Model):
         self.phone_index = phone_index(self.phone)
         super().save(*args, **kwargs)
 
-    @property
-
     def get_absolute_url(self):
         return self.child.get_absolute_url() + "#parents"
 
-
+    @property
     def id_number_masked(self) -> str:
         return idnumber.mask(self.id_number)
 

@@ -44,7 +44,7 @@ def test_one_bad_row_means_nothing_is_saved_and_every_error_is_listed(lead):
         row(2, id_number="440802201406150021"),  # wrong check digit
         row(3, birth="2014.13.40"),
         row(4, place=["赤坎区", "中华街道", "不存在村"]),
-        row(5, categories="困境儿童"),
+        row(5, categories="贫困生"),
         row(6, **{"监护人电话": "12345"}),
         row(7, name=""),
     )
@@ -109,10 +109,11 @@ def test_village_outside_the_county_given_is_not_found(lead):
     assert plan.problems[0].column == "村（居）"
 
 
-def test_duplicate_within_the_file_names_the_first_row(lead):
+def test_duplicate_within_the_file_is_reported_on_both_rows(lead):
     same = make_id(BORN, 1)
     plan, _created = import_ledger(ledger(row(1, id_number=same), row(2), row(3, id_number=same.lower())), by=lead)
-    assert problems(plan) == [(4, "公民身份号码", "本文件第2行已有相同的身份证号。")]
+    assert problems(plan) == [(2, "公民身份号码", "本文件第4行也是这个身份证号。"),
+                              (4, "公民身份号码", "本文件第2行也是这个身份证号。")]
 
 
 def test_duplicate_of_a_visible_record_names_it(worker):

@@ -140,6 +140,15 @@ def test_parent_one_row_per_kind():
         ParentFactory(child=parent.child, kind=Parent.Kind.MOTHER)
 
 
+def test_parent_link_is_a_method_that_opens_the_childs_parents(client_for, worker):
+    """Issue 13 item 9: get_absolute_url was a property, so calling it raised TypeError."""
+    parent = ParentFactory(id_number="44080219800101001X")
+    url = parent.get_absolute_url()
+    assert url == parent.child.get_absolute_url() + "#parents"
+    assert client_for(worker).get(url.split("#")[0]).status_code == 200
+    assert parent.id_number_masked != parent.id_number  # still read as an attribute, like Child's
+
+
 def test_visible_to_scopes_related_rows(worker, other_worker):
     parent = ParentFactory()
     assert list(Parent.objects.visible_to(worker)) == [parent]

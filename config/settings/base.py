@@ -180,6 +180,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "visits-daily": {"task": "visits.tasks.daily_visit_run", "schedule": crontab(hour=6, minute=30)},
+    # Category tags end on the day: 留守 at 16, the others at 18; the worker gets a task.
+    "children-category-ends": {"task": "children.tasks.end_categories", "schedule": crontab(hour=0, minute=20)},
     # Discovery reports: recipients not told in time (police: after 1 hour), police feedback late.
     "incident-deadlines": {"task": "cases.incident_tasks.check_incident_deadlines", "schedule": 300.0},
     # Case files: follow-ups (回访) due or overdue, service plans overdue; each reminder is sent once.

@@ -123,6 +123,11 @@ RULES: dict[str, Rule] = {
     # a token that names no upload: 404 even for those who may import
     "children:import_preview": _form(scope=Scope.NONE, get_ok=frozenset({404}), post_ok=frozenset({404})),
     "children:import_cancel": _action(scope=Scope.NONE, post_ok=frozenset({404})),
+    "children:import_progress": _read(Can.DO_CASEWORK, Scope.NONE, get_ok=frozenset({404})),
+    "children:pending": _read(Can.SEE_REGISTRY, Scope.NONE),  # 待细分 and tags whose facts do not hold
+    # 高风险未开案: the lead and the supervisor decide (open a case, or record why not)
+    "children:high_risk_no_case": _read((Can.LEAD_PROJECT, Can.SUPERVISE), Scope.NONE),
+    "children:no_case_reason": _action((Can.LEAD_PROJECT, Can.SUPERVISE)),
     "children:export": _read(SIGNED_IN, Scope.NONE),  # masked; ?full=1 for MANAGE_PROJECT
     # visits
     "visits:worklist": _read(SIGNED_IN, Scope.NONE),

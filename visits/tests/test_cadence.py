@@ -69,11 +69,16 @@ def test_never_visited_child_is_due_one_interval_after_entering_the_registry(db)
     assert due(child) == D(2026, 3, 16)
 
 
-def test_ungraded_child_is_due_for_a_first_visit_on_entry_and_then_waits_for_grading(worker):
+def test_ungraded_child_is_due_for_a_first_visit_on_entry_and_then_monthly_until_graded(worker, supervisor):
+    """Issue 13 item 9: an ungraded child visited once had no due visit at all."""
     child = ChildFactory(risk_level="", created_at=datetime.datetime(2026, 3, 3, 9, tzinfo=datetime.UTC))
     assert due(child) == D(2026, 3, 3)
     make_visit(child, worker, on=D(2026, 3, 4))
-    assert not DueVisit.objects.filter(child=child).exists()
+    assert due(child) == D(2026, 4, 3)   # +30 days (the medium-high cadence), a Friday
+    services.refresh_all_due_visits()
+    assert due(child) == D(2026, 4, 3)   # the nightly run agrees
+    child.set_risk_level(RiskLevel.LOW, by=supervisor)
+    assert due(child) == D(2026, 8, 31)  # graded: its own cadence (+180 = Monday 31 August)
 
 
 def test_due_date_on_national_day_moves_to_the_working_day_before(worker):

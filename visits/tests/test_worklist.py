@@ -158,6 +158,19 @@ def test_monthly_compliance_counts_visits_against_the_target_and_names_who_was_m
     assert march["total_visits"] == 1
 
 
+def test_compliance_counts_visits_and_children_by_the_same_level(client_for, worker, lead, supervisor):
+    """Issue 13 item 9: a child graded medium-high after a visit made while low was listed as visited
+    while its visit was not counted (and the other way round for a child lowered since)."""
+    raised = child_visited(worker, D(2026, 4, 2), level=RiskLevel.LOW, social_worker=worker)
+    raised.set_risk_level(RiskLevel.MEDIUM_HIGH, by=supervisor)
+    lowered = child_visited(worker, D(2026, 4, 3), social_worker=worker)
+    lowered.set_risk_level(RiskLevel.LOW, by=supervisor)
+    ctx = client_for(lead).get(reverse("visits:compliance") + "?month=2026-04").context
+    assert (ctx["children"], ctx["visited"], ctx["total_visits"]) == (1, 1, 1)
+    rows = {r.label: (r.children, r.visited, r.visits) for r in ctx["by_worker"]}
+    assert rows == {str(worker): (1, 1, 1)}
+
+
 def test_compliance_query_count_does_not_grow(client_for, worker, lead, django_assert_num_queries):
     client = client_for(lead)
     child_visited(worker, D(2026, 4, 1))

@@ -43,3 +43,6 @@ class Command(BaseCommand):
                     % {"n": len(plan.rows)}))
             else:
                 self.stdout.write(self.style.SUCCESS(_("Imported %(n)s children.") % {"n": len(created)}))
+            if plan.pending_count:
+                self.stdout.write(_("%(n)s of them have only an umbrella category (困境儿童) and are marked “category "
+                                    "to be confirmed” (待细分).") % {"n": plan.pending_count})
