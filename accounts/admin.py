@@ -14,6 +14,20 @@ from .policy import Can, allows
 OWN_PROTECTED_FIELDS = ("role", "areas", "is_staff", "is_superuser", "is_active", "groups", "user_permissions")
 
 
+class KeptAsRecordedMixin:
+    """Admin pages and inlines of records that are kept as they were made: nothing is added,
+    changed or deleted here (views grant viewing)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class StaffProfileInline(admin.StackedInline):
     model = StaffProfile
     can_delete = False
@@ -132,7 +146,7 @@ class ApprovalAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(KeptAsRecordedMixin, admin.ModelAdmin):
     """Who, when, what kind of thing: the target is shown as its kind and id, details hold hashed
     search terms, never a child's name or number (docs/privacy.md, "Audit log")."""
 
@@ -149,15 +163,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
             return apps.get_model(obj.target_type)._meta.verbose_name
         except (LookupError, ValueError):
             return obj.target_type
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return allows(request.user, Can.READ_AUDIT_LOG)

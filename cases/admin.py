@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ScopedModelAdmin, approval_kind_label, register_approval_kind, staff_can
+from accounts.admin import KeptAsRecordedMixin, ScopedModelAdmin, approval_kind_label, register_approval_kind, staff_can
 from accounts.models import Approval
 from accounts.policy import Can, roles_with
 from accounts.services import approve, pending_approval, return_for_revision
@@ -116,7 +116,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(KeptAsRecordedMixin, admin.TabularInline):
     """One stage of the case on its admin page, as recorded (changed only in the app)."""
 
     extra = 0
@@ -127,15 +127,6 @@ class ReadOnlyInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.select_related).prefetch_related(
             *self.prefetch_related)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return True

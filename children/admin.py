@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.admin import CapabilityInlineMixin, PolicyAdminMixin, ScopedModelAdmin, staff_can
+from accounts.admin import CapabilityInlineMixin, KeptAsRecordedMixin, PolicyAdminMixin, ScopedModelAdmin, staff_can
 from accounts.policy import Can
 from accounts.services import approve, audit, pending_approval, return_for_revision
 from divisions.models import Division
@@ -68,7 +68,7 @@ class EnrolmentInline(CapabilityInlineMixin, admin.TabularInline):
     readonly_fields = ["checked_by"]
 
 
-class AssessmentInline(CapabilityInlineMixin, admin.TabularInline):
+class AssessmentInline(KeptAsRecordedMixin, CapabilityInlineMixin, admin.TabularInline):
     """Every assessment of the child, read-only."""
 
     model = RiskAssessment
@@ -79,14 +79,6 @@ class AssessmentInline(CapabilityInlineMixin, admin.TabularInline):
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CountyFilter(admin.SimpleListFilter):
