@@ -9,7 +9,6 @@ import random
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from accounts.fields import blind_index
@@ -123,13 +122,14 @@ def _save(chunk, headers, by) -> int:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Generate synthetic children (valid ID numbers, real villages) for benchmarks.")
+    # A plain string: argparse cannot format a lazy translation (`--help` crashed).
+    help = ("Generate synthetic children (valid ID numbers, real villages) for benchmarks.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--children", type=int, required=True, help=gettext_lazy("how many children"))
+        parser.add_argument("--children", type=int, required=True, help=_("how many children"))
         parser.add_argument("--seed", type=int, default=2026,
-                            help=gettext_lazy("random seed: the same seed gives the same children"))
-        parser.add_argument("--xlsx", help=gettext_lazy("write a ledger file (.xlsx) instead of saving"))
+                            help=_("random seed: the same seed gives the same children"))
+        parser.add_argument("--xlsx", help=_("write a ledger file (.xlsx) instead of saving"))
 
     def handle(self, *args, children, seed, xlsx=None, **options):
         if children < 1:
