@@ -11,10 +11,13 @@ import re
 import unicodedata
 
 from django import forms
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection, models
+from django.db.models import Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import blind_index
 from accounts.policy import Can
 from accounts.services import users_who_can
 from divisions.forms import DivisionField
@@ -32,7 +35,9 @@ SOON_DAYS = 30
 class ChildFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=50,
                         widget=forms.TextInput(attrs={
-                            "type": "search", "placeholder": _("Name, pinyin (zxm), ID number, guardian or phone")}))
+                            "type": "search", "placeholder": _("Name, pinyin (zxm), ID number or phone")}))
+    family = forms.BooleanField(label=_("Also search the names of parents, guardians and caregivers"),
+                                required=False)
     place = DivisionField(label=_("Place"), required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all(), to_field_name="code",
                                       required=False, empty_label=_("All categories"))
@@ -69,36 +74,77 @@ class ChildFilterForm(forms.Form):
 _SEPARATORS = re.compile(r"[\s'’·\-]+")
 
 
+class SearchKind:
+    ID_NUMBER, PHONE, PINYIN, NAME = "id_number", "phone", "pinyin", "name"
+
+
 def search_kind(text: str) -> str | None:
     """'id_number' or 'phone' when a search box entry is one (such searches are audited), else None."""
-    compact = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text or "").strip())
-    number = idnumber.normalise(compact)
-    if len(number) == 18 and re.fullmatch(r"\d{17}[\dX]", number):
-        return "id_number"
-    if compact.isdigit() and len(compact) >= 7:
-        return "phone"
-    return None
+    found = classify_search(text)
+    return found[0] if found and found[0] in (SearchKind.ID_NUMBER, SearchKind.PHONE) else None
 
 
-def search_q(text: str) -> Q | None:
-    """What a search box entry means: an ID number (exact, through its blind index), a phone number
-    (exact), pinyin in full or by initials, or part of a child's, guardian's, caregiver's or parent's name.
-    None when there is nothing to search for."""
+def classify_search(text: str) -> tuple[str, str] | None:
+    """What a search box entry is, decided before any query: (kind, the normalised text), or None when
+    there is nothing to search for. An 18-character ID number, a phone number (7 digits or more), latin
+    letters (pinyin in full, of the given name, or initials), otherwise part of a name."""
     text = unicodedata.normalize("NFKC", text or "").strip()
     compact = _SEPARATORS.sub("", text)
     if not compact:
         return None
     number = idnumber.normalise(compact)
     if len(number) == 18 and re.fullmatch(r"\d{17}[\dX]", number):
-        return Q(pk__in=Child.objects.with_id_number(number).values("pk"))
+        return SearchKind.ID_NUMBER, number
     if compact.isdigit() and len(compact) >= 7:
-        return Q(pk__in=Child.objects.with_phone(compact).values("pk"))
+        return SearchKind.PHONE, compact
     if compact.isascii() and compact.isalpha():
-        letters = compact.lower()
-        return Q(name_pinyin__contains=letters) | Q(name_initials__contains=letters)
-    parents = Parent.objects.filter(child=OuterRef("pk"), name__contains=compact)
-    return (Q(name__contains=compact) | Q(guardian_name__contains=compact) | Q(caregiver_name__contains=compact)
-            | Q(Exists(parents)))
+        return SearchKind.PINYIN, compact.lower()
+    return SearchKind.NAME, compact
+
+
+class NameChars(Func):
+    """PostgreSQL: the characters of a child's name as an array, `regexp_split_to_array(name, '')`; the
+    expression of the GIN index children_child_name_chars (migration 0007)."""
+
+    function = "regexp_split_to_array"
+    output_field = ArrayField(models.TextField())
+
+    def __init__(self):
+        super().__init__(F("name"), Value(""))
+
+
+def _name_search(children: QuerySet, text: str) -> QuerySet:
+    if connection.vendor != "postgresql":
+        return children.filter(name__contains=text)  # SQLite: a scan, fine at a county's size
+    if len(text) >= 3:
+        return children.filter(name__contains=text)  # the pg_trgm index children_child_name_trgm
+    # pg_trgm has no trigram to look up in one or two characters: the per-character index narrows the
+    # rows to names holding every character, the LIKE keeps those holding them in this order.
+    children = children.alias(name_chars=NameChars()).filter(name_chars__contains=list(text))
+    return children.filter(name__contains=text) if len(text) > 1 else children
+
+
+def search(children: QuerySet, text: str, *, family: bool = False) -> QuerySet:
+    """Children matching a search box entry, by ONE indexable query for its kind (classify_search): never
+    an OR over every kind, which no index serves. With `family`, a name is also looked for among the
+    guardians', caregivers' and parents' names (an explicit option: slower, and seldom what is meant)."""
+    found = classify_search(text)
+    if found is None:
+        return children
+    kind, value = found
+    if kind == SearchKind.ID_NUMBER:
+        return children.filter(id_number_index=blind_index(value))
+    if kind == SearchKind.PHONE:
+        return children.filter(pk__in=Child.objects.with_phone(value).values("pk"))
+    if kind == SearchKind.PINYIN:
+        return children.filter(Q(name_pinyin__startswith=value) | Q(name_initials__startswith=value)
+                               | Q(name_pinyin_given__startswith=value))
+    if not family:
+        return _name_search(children, value)
+    named = _name_search(Child.objects.all(), value).values("pk")
+    parents = Parent.objects.filter(name__contains=value).values("child_id")
+    return children.filter(Q(pk__in=named) | Q(guardian_name__contains=value) | Q(caregiver_name__contains=value)
+                           | Q(pk__in=parents))
 
 
 # ---------------------------------------------------------------- filtering
@@ -114,8 +160,7 @@ def apply_filters(children: QuerySet, data: dict, *, skip: str = "", today: date
             children = children.filter(status=Child.Status.EXITED)
         else:
             children = children.filter(status=Child.Status.REGISTERED)
-    if (q := search_q(data.get("q", ""))) is not None:
-        children = children.filter(q)
+    children = search(children, data.get("q", ""), family=bool(data.get("family")))
     if place := data.get("place"):
         children = children.filter(residence__code__startswith=code_prefix(place.code))
     if skip != "category" and (category := data.get("category")):

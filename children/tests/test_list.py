@@ -71,13 +71,16 @@ def test_search_by_id_number_is_exact_through_the_blind_index(client_for, worker
     assert names(client, q=number[:10]) == []  # part of a number finds nothing: exact match only
 
 
-def test_search_by_guardian_caregiver_or_parent_name_and_phone(client_for, worker, xiaoming):
+def test_search_by_guardian_caregiver_or_parent_name_only_when_asked_and_by_phone(client_for, worker, xiaoming):
     other = ChildFactory(name="陈静", caregiver_name="黄秀兰", caregiver_phone="0759-3312345")
     ParentFactory(child=other, name="陈志强", phone="13912345678")
     client = client_for(worker)
-    assert names(client, q="建国") == ["张小明"]
-    assert names(client, q="秀兰") == ["陈静"]
-    assert names(client, q="陈志强") == ["陈静"]
+    assert names(client, q="建国") == []  # a child's name only, unless asked
+    assert names(client, q="建国", family="on") == ["张小明"]
+    assert names(client, q="秀兰", family="on") == ["陈静"]
+    assert names(client, q="陈志强", family="on") == ["陈静"]
+    assert names(client, q="陈", family="on") == ["陈静"]
+    assert names(client, q="张小明", family="on") == ["张小明"]
     assert names(client, q="138 0013 8000") == ["张小明"]
     assert names(client, q="13912345678") == ["陈静"]
     assert names(client, q="07593312345") == ["陈静"]
