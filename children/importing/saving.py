@@ -7,6 +7,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.services import audit
 
 from ..models import Child, ChildCategory, Parent, phone_index
+from ..signals import children_created_in_bulk
 from .checking import ImportPlan, plan_import
 
 
@@ -38,6 +39,7 @@ def save_plan(plan: ImportPlan, *, by=None, filename: str = "", request=None) ->
     bulk_create_with_history(parents, Parent, batch_size=500, default_user=user, default_change_reason=reason)
     bulk_create_with_history(links, ChildCategory, batch_size=500, default_user=user, default_change_reason=reason)
     audit(user=user, action="children.import", request=request, file=filename, children=len(children))
+    children_created_in_bulk.send(sender=Child, child_ids=[child.pk for child in children])
     return children
 
 
