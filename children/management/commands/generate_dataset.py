@@ -206,7 +206,7 @@ class Command(BaseCommand):
     help = ("Generate synthetic children (valid ID numbers, real villages) for benchmarks.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--children", type=int, required=True, help=_("how many children"))
+        parser.add_argument("--children", type=int, required=True, help=_("how many children (0 with --history: only the history, for the children already there)"))
         parser.add_argument("--seed", type=int, default=2026,
                             help=_("random seed: the same seed gives the same children"))
         parser.add_argument("--xlsx", help=_("write a ledger file (.xlsx) instead of saving"))
@@ -217,7 +217,7 @@ class Command(BaseCommand):
                             help=_("average visits per child over the two years (with --history)"))
 
     def handle(self, *args, children, seed, xlsx=None, history=False, visits_per_child=10, **options):
-        if children < 1:
+        if children < 1 and not (children == 0 and history):
             raise CommandError(_("--children must be at least 1."))
         if xlsx:
             count = write_xlsx(synthetic_rows(children, seed=seed), xlsx)
@@ -228,7 +228,7 @@ class Command(BaseCommand):
         existing = set(Child.objects.exclude(id_number_index=None).values_list("id_number_index", flat=True))
         rows = (row for row in synthetic_rows(children, seed=seed, taken=taken)
                 if blind_index(row["id_number"]) not in existing)
-        count = create(rows)
+        count = create(rows) if children else 0
         self.stdout.write(self.style.SUCCESS(_("Generated %(n)s children.") % {"n": count}))
         if history:
             counts = generate_history(seed=seed, visits_per_child=visits_per_child, today=datetime.date.today(),
