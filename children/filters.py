@@ -104,7 +104,7 @@ def classify_search(text: str) -> tuple[str, str] | None:
 
 class NameChars(Func):
     """PostgreSQL: the characters of a child's name as an array, `regexp_split_to_array(name, '')`; the
-    expression of the GIN index children_child_name_chars (migration 0007)."""
+    expression of the GIN index children_child_name_chars (migration 0008)."""
 
     function = "regexp_split_to_array"
     output_field = ArrayField(models.TextField())

@@ -348,7 +348,7 @@ class Child(models.Model):
         verbose_name_plural = _("children")
         ordering = ["name", "id"]
         # The list's default order (name, id): pages are read from the index, not sorted on disk.
-        # The trigram and character indexes for name search are PostgreSQL-only: migration 0007.
+        # The trigram and character indexes for name search are PostgreSQL-only: migration 0008.
         indexes = [models.Index(fields=["name", "id"], name="children_child_name_id")]
         constraints = [
             models.CheckConstraint(condition=Q(status="registered") | (Q(exited_on__isnull=False) & ~Q(exit_reason="")),

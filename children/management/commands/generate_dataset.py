@@ -206,7 +206,8 @@ class Command(BaseCommand):
     help = ("Generate synthetic children (valid ID numbers, real villages) for benchmarks.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--children", type=int, required=True, help=_("how many children (0 with --history: only the history, for the children already there)"))
+        parser.add_argument("--children", type=int, required=True, help=_(
+            "how many children (0 with --history: only the history, for the children already there)"))
         parser.add_argument("--seed", type=int, default=2026,
                             help=_("random seed: the same seed gives the same children"))
         parser.add_argument("--xlsx", help=_("write a ledger file (.xlsx) instead of saving"))

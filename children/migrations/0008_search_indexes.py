@@ -45,7 +45,7 @@ def fill_given_pinyin(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("children", "0006_risk_event_level_set"),
+        ("children", "0007_protected_photo_and_evidence"),
     ]
 
     operations = [
