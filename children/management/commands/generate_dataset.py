@@ -139,13 +139,15 @@ def generate_history(*, seed: int, visits_per_child: float, today: datetime.date
     activities in every town. Written with bulk_create (minutes at 100,000 children); the models are
     reached through the app registry, as the registry app imports no app above it."""
     from django.apps import apps
-    from django.contrib.auth import get_user_model
+
+    from accounts.policy import Can
+    from accounts.services import users_who_can
 
     rng = random.Random(seed + 1)
     Visit = apps.get_model("visits", "Visit")
     Case, Incident = apps.get_model("cases", "Case"), apps.get_model("cases", "Incident")
     Activity = apps.get_model("activities", "Activity")
-    workers = list(get_user_model().objects.filter(role="social_worker", is_active=True).order_by("pk"))
+    workers = list(users_who_can(Can.HAVE_CASELOAD).order_by("pk"))
     if not workers:
         raise CommandError(_("No social worker: run seed_demo (or create workers) first."))
     start = today - datetime.timedelta(days=730)
