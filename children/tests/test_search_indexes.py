@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from children import idnumber
-from children.filters import SearchKind, search, search_kind
+from children.filters import SearchKind, classify_search, search
 from children.models import Child, Parent
 
 pytestmark = [pytest.mark.django_db,
@@ -64,7 +64,7 @@ def plan(text: str, **options) -> str:
     ("13512345678", SearchKind.PHONE, "guardian_phone_index"),
 ])
 def test_each_kind_of_search_uses_its_index(registry, text, kind, index):
-    assert search_kind(text)[0] == kind
+    assert classify_search(text)[0] == kind
     explained = plan(text)
     assert "Seq Scan on children_child" not in explained, explained
     assert index is None or index in explained, explained
