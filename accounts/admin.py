@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -222,11 +224,26 @@ class RoleAdminMixin:
         return False
 
 
+class CappedCountPaginator(Paginator):
+    """Counts at most CAP + 1 rows (`SELECT COUNT(*) FROM (… LIMIT CAP + 1)`): the changelist of a
+    city's registry never counts every row, and its pages stop at the cap (filter or search to go
+    further)."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[:self.CAP + 1].count()
+
+
 class ScopedModelAdmin(RoleAdminMixin, admin.ModelAdmin):
     """Base for admins of child-related data: the same scoping queryset as the views, access by role.
-    With `audit_action` set, opening a record's change page writes an audit entry (as the views do)."""
+    With `audit_action` set, opening a record's change page writes an audit entry (as the views do).
+    No full COUNT on the changelist (show_full_result_count off, the page count capped)."""
 
     audit_action: str = ""
+    paginator = CappedCountPaginator
+    show_full_result_count = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)

@@ -7,6 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and team")
 
     def ready(self):
-        from . import home
+        from . import database, home  # noqa: F401  database registers its system check
 
         home.register()

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from kombu import Connection
 
+from .database import ctype_problem
 from .home import banners_for, cards_for
 from .models import StaffProfile
 from .policy import Can, require
@@ -60,6 +61,7 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
+        checks["database_ctype"] = f"error: {problem}" if (problem := ctype_problem(connection)) else "ok"
     except Exception as exc:  # noqa: BLE001  any failure is reported, not raised
         checks["database"] = f"error: {exc.__class__.__name__}: {exc}"
     try:

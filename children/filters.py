@@ -11,10 +11,13 @@ import re
 import unicodedata
 
 from django import forms
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection, models
+from django.db.models import Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import blind_index
 from accounts.policy import Can
 from accounts.services import users_who_can
 from divisions.forms import DivisionField
@@ -22,7 +25,7 @@ from divisions.models import code_prefix
 
 from . import idnumber
 from .models import Category, Child, ChildCategory, Parent, RiskAssessment, RiskLevel, benefit_gap_q, birthday_years_ago
-from .risk import reassessment_due_expression
+from .risk import reassessment_due_expression, reassessment_due_q
 
 NOT_GRADED = "none"
 ALL = "all"
@@ -32,7 +35,9 @@ SOON_DAYS = 30
 class ChildFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=50,
                         widget=forms.TextInput(attrs={
-                            "type": "search", "placeholder": _("Name, pinyin (zxm), ID number, guardian or phone")}))
+                            "type": "search", "placeholder": _("Name, pinyin (zxm), ID number or phone")}))
+    family = forms.BooleanField(label=_("Also search the names of parents, guardians and caregivers"),
+                                required=False)
     place = DivisionField(label=_("Place"), required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all(), to_field_name="code",
                                       required=False, empty_label=_("All categories"))
@@ -69,44 +74,87 @@ class ChildFilterForm(forms.Form):
 _SEPARATORS = re.compile(r"[\s'’·\-]+")
 
 
+class SearchKind:
+    ID_NUMBER, PHONE, PINYIN, NAME = "id_number", "phone", "pinyin", "name"
+
+
 def search_kind(text: str) -> str | None:
     """'id_number' or 'phone' when a search box entry is one (such searches are audited), else None."""
-    compact = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text or "").strip())
-    number = idnumber.normalise(compact)
-    if len(number) == 18 and re.fullmatch(r"\d{17}[\dX]", number):
-        return "id_number"
-    if compact.isdigit() and len(compact) >= 7:
-        return "phone"
-    return None
+    found = classify_search(text)
+    return found[0] if found and found[0] in (SearchKind.ID_NUMBER, SearchKind.PHONE) else None
 
 
-def search_q(text: str) -> Q | None:
-    """What a search box entry means: an ID number (exact, through its blind index), a phone number
-    (exact), pinyin in full or by initials, or part of a child's, guardian's, caregiver's or parent's name.
-    None when there is nothing to search for."""
+def classify_search(text: str) -> tuple[str, str] | None:
+    """What a search box entry is, decided before any query: (kind, the normalised text), or None when
+    there is nothing to search for. An 18-character ID number, a phone number (7 digits or more), latin
+    letters (pinyin in full, of the given name, or initials), otherwise part of a name."""
     text = unicodedata.normalize("NFKC", text or "").strip()
     compact = _SEPARATORS.sub("", text)
     if not compact:
         return None
     number = idnumber.normalise(compact)
     if len(number) == 18 and re.fullmatch(r"\d{17}[\dX]", number):
-        return Q(pk__in=Child.objects.with_id_number(number).values("pk"))
+        return SearchKind.ID_NUMBER, number
     if compact.isdigit() and len(compact) >= 7:
-        return Q(pk__in=Child.objects.with_phone(compact).values("pk"))
+        return SearchKind.PHONE, compact
     if compact.isascii() and compact.isalpha():
-        letters = compact.lower()
-        return Q(name_pinyin__contains=letters) | Q(name_initials__contains=letters)
-    parents = Parent.objects.filter(child=OuterRef("pk"), name__contains=compact)
-    return (Q(name__contains=compact) | Q(guardian_name__contains=compact) | Q(caregiver_name__contains=compact)
-            | Q(Exists(parents)))
+        return SearchKind.PINYIN, compact.lower()
+    return SearchKind.NAME, compact
+
+
+class NameChars(Func):
+    """PostgreSQL: the characters of a child's name as an array, `regexp_split_to_array(name, '')`; the
+    expression of the GIN index children_child_name_chars (migration 0008)."""
+
+    function = "regexp_split_to_array"
+    output_field = ArrayField(models.TextField())
+
+    def __init__(self):
+        super().__init__(F("name"), Value(""))
+
+
+def _name_search(children: QuerySet, text: str) -> QuerySet:
+    if connection.vendor != "postgresql":
+        return children.filter(name__contains=text)  # SQLite: a scan, fine at a county's size
+    if len(text) >= 3:
+        return children.filter(name__contains=text)  # the pg_trgm index children_child_name_trgm
+    # pg_trgm has no trigram to look up in one or two characters: the per-character index narrows the
+    # rows to names holding every character, the LIKE keeps those holding them in this order.
+    children = children.alias(name_chars=NameChars()).filter(name_chars__contains=list(text))
+    return children.filter(name__contains=text) if len(text) > 1 else children
+
+
+def search(children: QuerySet, text: str, *, family: bool = False) -> QuerySet:
+    """Children matching a search box entry, by ONE indexable query for its kind (classify_search): never
+    an OR over every kind, which no index serves. With `family`, a name is also looked for among the
+    guardians', caregivers' and parents' names (an explicit option: slower, and seldom what is meant)."""
+    found = classify_search(text)
+    if found is None:
+        return children
+    kind, value = found
+    if kind == SearchKind.ID_NUMBER:
+        return children.filter(id_number_index=blind_index(value))
+    if kind == SearchKind.PHONE:
+        return children.filter(pk__in=Child.objects.with_phone(value).values("pk"))
+    if kind == SearchKind.PINYIN:
+        return children.filter(Q(name_pinyin__startswith=value) | Q(name_initials__startswith=value)
+                               | Q(name_pinyin_given__startswith=value))
+    if not family:
+        return _name_search(children, value)
+    named = _name_search(Child.objects.all(), value).values("pk")
+    parents = Parent.objects.filter(name__contains=value).values("child_id")
+    return children.filter(Q(pk__in=named) | Q(guardian_name__contains=value) | Q(caregiver_name__contains=value)
+                           | Q(pk__in=parents))
 
 
 # ---------------------------------------------------------------- filtering
 
-def apply_filters(children: QuerySet, data: dict, *, skip: str = "", today: datetime.date | None = None) -> QuerySet:
-    """Apply the cleaned filters, except the one named `skip` (used to count the options of that filter)."""
+def apply_filters(children: QuerySet, data: dict, *, skip: str | set = "",
+                  today: datetime.date | None = None) -> QuerySet:
+    """Apply the cleaned filters, except those named in `skip` (used to count the options of a filter)."""
     today = today or timezone.localdate()
-    if skip != "status":
+    skip = {skip} if isinstance(skip, str) else set(skip)
+    if "status" not in skip:
         status = data.get("status")
         if status == ALL:
             pass
@@ -114,17 +162,16 @@ def apply_filters(children: QuerySet, data: dict, *, skip: str = "", today: date
             children = children.filter(status=Child.Status.EXITED)
         else:
             children = children.filter(status=Child.Status.REGISTERED)
-    if (q := search_q(data.get("q", ""))) is not None:
-        children = children.filter(q)
+    children = search(children, data.get("q", ""), family=bool(data.get("family")))
     if place := data.get("place"):
         children = children.filter(residence__code__startswith=code_prefix(place.code))
-    if skip != "category" and (category := data.get("category")):
+    if "category" not in skip and (category := data.get("category")):
         children = children.filter(Exists(ChildCategory.objects.filter(child=OuterRef("pk"), category=category)))
-    if skip != "risk" and (risk := data.get("risk")):
+    if "risk" not in skip and (risk := data.get("risk")):
         children = children.filter(risk_level="" if risk == NOT_GRADED else risk)
     if worker := data.get("worker"):
         children = children.filter(social_worker=worker)
-    if skip != "stage" and (stage := data.get("stage")):
+    if "stage" not in skip and (stage := data.get("stage")):
         children = children.filter(school_stage=stage)
     if (low := data.get("age_min")) is not None:
         children = children.filter(birth_date__lte=birthday_years_ago(today, low))
@@ -133,11 +180,11 @@ def apply_filters(children: QuerySet, data: dict, *, skip: str = "", today: date
     if data.get("benefit_gap"):
         # benefit_gap_q reads the benefit table: build it once per request, not once per facet.
         children = children.filter(data.get("benefit_gap_q") or benefit_gap_q(today))
-    if skip != "reassess" and (reassess := data.get("reassess")):
+    if "reassess" not in skip and (reassess := data.get("reassess")) == "due":
+        children = children.filter(reassessment_due_q(today))
+    elif "reassess" not in skip and reassess:
         children = children.alias(reassess_due=reassessment_due_expression())
-        if reassess == "due":
-            children = children.filter(Q(reassess_due__lte=today) | Q(reassess_due__isnull=True))
-        elif reassess == "soon":
+        if reassess == "soon":
             children = children.filter(reassess_due__gt=today,
                                        reassess_due__lte=today + datetime.timedelta(days=SOON_DAYS))
         elif reassess == "never":
@@ -179,18 +226,47 @@ def filtered_children(user, params) -> tuple[QuerySet, ChildFilterForm]:
     return sort_children(children, form.cleaned_data.get("sort", "")), form
 
 
-def facet_counts(user, form: ChildFilterForm) -> dict[str, dict[str, int]]:
+GROUPED = ("risk", "status", "stage")
+
+
+def _matches(data: dict, facet: str, risk: str, status: str, stage: str) -> bool:
+    """Whether a (risk level, status, school stage) group passes the filter of `facet` in `data`."""
+    if facet == "risk":
+        wanted = data.get("risk")
+        return not wanted or risk == ("" if wanted == NOT_GRADED else wanted)
+    if facet == "status":
+        wanted = data.get("status")
+        return wanted == ALL or status == (Child.Status.EXITED if wanted == Child.Status.EXITED
+                                           else Child.Status.REGISTERED)
+    wanted = data.get("stage")
+    return not wanted or stage == wanted
+
+
+def facet_counts(user, form: ChildFilterForm) -> dict:
     """For each of risk, status, school stage and category: how many children each option would give,
-    with every other filter applied. One query per facet, whatever the number of children."""
+    with every other filter applied; and "total", the number of children the whole filter gives (the
+    list's page count, so the list runs no COUNT of its own).
+
+    Two grouped queries whatever the number of children and filters: one by (risk level, status,
+    school stage) with every other filter applied, from which the three facets and the total are summed
+    here, and one by category. They used to be four queries and a COUNT, each a scan of the registry."""
     if not form.is_valid():
         return {}
     base, data = Child.objects.visible_to(user), dict(form.cleaned_data)
     if data.get("benefit_gap"):
         data["benefit_gap_q"] = benefit_gap_q(timezone.localdate())
-    counts = {}
-    for facet, field in (("risk", "risk_level"), ("status", "status"), ("stage", "school_stage")):
-        rows = apply_filters(base, data, skip=facet).order_by().values(field).annotate(n=Count("pk"))
-        counts[facet] = {(row[field] or (NOT_GRADED if facet == "risk" else "")): row["n"] for row in rows}
+    groups = (apply_filters(base, data, skip=set(GROUPED)).order_by()
+              .values_list("risk_level", "status", "school_stage").annotate(n=Count("pk")))
+    counts: dict = {facet: {} for facet in GROUPED}
+    counts["total"] = 0
+    for risk, status, stage, n in groups:
+        values = {"risk": risk or NOT_GRADED, "status": status, "stage": stage}
+        passes = {facet: _matches(data, facet, risk, status, stage) for facet in GROUPED}
+        for facet in GROUPED:
+            if all(passes[other] for other in GROUPED if other != facet):
+                counts[facet][values[facet]] = counts[facet].get(values[facet], 0) + n
+        if all(passes.values()):
+            counts["total"] += n
     tagged = ChildCategory.objects.filter(child__in=apply_filters(base, data, skip="category").values("pk"))
     counts["category"] = dict(tagged.order_by().values("category__code").annotate(n=Count("child_id", distinct=True))
                               .values_list("category__code", "n"))

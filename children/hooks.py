@@ -11,7 +11,7 @@ from accounts.policy import Can
 
 from . import timeline
 from .models import Child, RiskAssessment
-from .risk import reassessment_overdue_q, with_reassessment_due
+from .risk import reassessment_due_q
 from .timeline import Event
 
 # ---------------------------------------------------------------- home cards
@@ -59,8 +59,8 @@ def reassessments_card(request):
     if not user.can(Can.DO_CASEWORK):
         return None
     today = timezone.localdate()
-    due = with_reassessment_due(Child.objects.visible_to(user).in_registry()).filter(
-        reassessment_overdue_q(today)).count()
+    # Three hashed subqueries, not two scalar subqueries per child (issue 17).
+    due = Child.objects.visible_to(user).in_registry().filter(reassessment_due_q(today)).count()
     return Card(title=gettext_lazy("Risk assessments due"), value=due,
                 url=reverse("children:list") + "?reassess=due",
                 note=gettext_lazy("never assessed, due by policy, or after an event"),

@@ -249,6 +249,22 @@ def with_reassessment_due(children: QuerySet) -> QuerySet:
     return children.annotate(reassess_due=reassessment_due_expression())
 
 
+def reassessment_due_q(today: datetime.date):
+    """Children whose reassessment is due by `today` (reassessment_due_expression ≤ today, or NULL), as
+    three uncorrelated subqueries the database answers each once (hashed), not two scalar subqueries
+    evaluated per child: for the home card and the list's "due now" filter at city scale."""
+    from django.db.models import Exists, Q
+
+    later = RiskAssessment.objects.filter(child=OuterRef("child")).filter(
+        Q(assessed_on__gt=OuterRef("assessed_on")) | Q(assessed_on=OuterRef("assessed_on"), id__gt=OuterRef("id")))
+    latest_due = (RiskAssessment.objects.filter(next_reassessment_on__lte=today).filter(~Exists(later))
+                  .values("child_id"))
+    open_events = RiskEvent.objects.filter(resolved_by__isnull=True)
+    event_due = open_events.filter(reassess_by__lte=today).values("child_id")
+    never = ~Q(pk__in=RiskAssessment.objects.values("child_id")) & ~Q(pk__in=open_events.values("child_id"))
+    return Q(pk__in=latest_due) | Q(pk__in=event_due) | never
+
+
 def reassessment_overdue_q(today: datetime.date):
     from django.db.models import Q
 

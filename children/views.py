@@ -14,7 +14,7 @@ from accounts.policy import get_changeable_or_404, get_visible_or_404
 from accounts.services import audit
 
 from . import pdf
-from .filters import search_q
+from .filters import classify_search, search
 from .forms import CategoryForm, ChildForm, EnrolmentForm, ExitForm, HouseholdFormSet, ParentFormSet
 from .models import BenefitEnrolment, Child, ChildCategory, Parent
 from .services import (
@@ -260,15 +260,16 @@ def child_autocomplete(request):
     """Children this user may see matching ?q= (name, pinyin or initials, the full ID number, village),
     at most AUTOCOMPLETE_LIMIT, as the options of a ChildPicker (children/widgets.py)."""
     text = request.GET.get("q", "").strip()
-    condition = search_q(text)
+    searched = classify_search(text) is not None
     children = []
-    if condition is not None:
-        condition |= Q(residence__name__contains=text)
-        children = list(Child.objects.visible_to(request.user).in_registry().filter(condition)
+    if searched:
+        base = Child.objects.visible_to(request.user).in_registry()
+        condition = Q(pk__in=search(base, text).values("pk")) | Q(residence__name__contains=text)
+        children = list(base.filter(condition)
                         .select_related("residence").order_by("name", "pk")[:AUTOCOMPLETE_LIMIT + 1])
     field = request.GET.get("field", "child")
     return render(request, "children/autocomplete.html", {
         "children": children[:AUTOCOMPLETE_LIMIT], "more": len(children) > AUTOCOMPLETE_LIMIT,
-        "limit": AUTOCOMPLETE_LIMIT, "searched": condition is not None,
+        "limit": AUTOCOMPLETE_LIMIT, "searched": searched,
         "field": field if field.replace("_", "").replace("-", "").isalnum() else "child",
         "multiple": bool(request.GET.get("multiple"))})

@@ -41,11 +41,11 @@ def compliance_card(request):
     user = request.user
     if not user.can(Can.SEE_PROJECT):
         return None
-    data = services.compliance(user=user, month=timezone.localdate())
+    data = services.compliance_summary(user=user, month=timezone.localdate())
     return Card(title=_("Home visits to high and medium-high risk families this month"),
                 url=reverse("visits:compliance"), value=f"{data['total_visits']}/{data['target']}",
                 note=_("%(visited)s of %(children)s families visited, %(missed)s not yet") % {
-                    "visited": data["visited"], "children": data["children"], "missed": len(data["missed"])},
+                    "visited": data["visited"], "children": data["children"], "missed": data["missed"]},
                 level="success" if data["target_met"] and not data["missed"] else "warning")
 
 
@@ -70,10 +70,12 @@ def register() -> None:
     from django.db.models.signals import post_save
 
     from children.models import Child
-    from children.signals import risk_level_changed
+    from children.signals import children_created_in_bulk, risk_level_changed
 
     risk_level_changed.connect(on_risk_level_changed, sender=Child, dispatch_uid="visits.risk_level")
     post_save.connect(on_child_saved, sender=Child, dispatch_uid="visits.child_saved")
+    children_created_in_bulk.connect(services.schedule_imported_children, sender=Child,
+                                     dispatch_uid="visits.children_created_in_bulk")
     register_card(order=10, func=worker_card)
     register_card(order=15, func=compliance_card)
     timeline.register(timeline_events)

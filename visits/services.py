@@ -3,10 +3,10 @@
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -98,14 +98,17 @@ def _chunks(iterable, size: int):
         yield chunk
 
 
-def refresh_all_due_visits(*, batch_size: int = 1000) -> int:
+def refresh_all_due_visits(*, batch_size: int = 1000, children=None) -> int:
     """Nightly: recompute every registered child (policy edits, new or imported children), a batch of
-    children in four queries rather than a few queries per child."""
+    children in four queries rather than a few queries per child. `children` (a Child queryset) limits
+    the run to those, e.g. the children a ledger import has just created."""
     policy = RiskPolicy.current()
-    DueVisit.objects.exclude(child__status=Child.Status.REGISTERED).delete()
+    if children is None:
+        DueVisit.objects.exclude(child__status=Child.Status.REGISTERED).delete()
+        children = Child.objects.all()
     missing_years: set[int] = set()
     count = 0
-    children = Child.objects.in_registry().order_by("pk").values_list("pk", "risk_level", "created_at")
+    children = children.in_registry().order_by("pk").values_list("pk", "risk_level", "created_at")
     for chunk in _chunks(children.iterator(chunk_size=batch_size), batch_size):
         ids = [pk for pk, _level, _created in chunk]
         last_by_child = {row.pop("child_id"): row for row in Visit.objects.filter(child_id__in=ids)
@@ -138,10 +141,10 @@ def refresh_all_due_visits(*, batch_size: int = 1000) -> int:
     return count
 
 
-def ensure_due_visits(children) -> None:
-    """Schedule any registered child that has none yet (children added in bulk skip signals)."""
-    for child in children.in_registry().filter(due_visits__isnull=True):
-        refresh_due_visits(child=child)
+def schedule_imported_children(sender, *, child_ids, **kwargs) -> None:
+    """Children created in bulk (a ledger import) skip the save signals: schedule them here, in batches,
+    rather than on a worker's next GET of the work list (which used to check every child of theirs)."""
+    refresh_all_due_visits(children=Child.objects.filter(pk__in=child_ids))
 
 
 # ---------------------------------------------------------------- recording
@@ -229,15 +232,10 @@ def escalate_overdue(*, today: datetime.date | None = None) -> int:
 # ---------------------------------------------------------------- work lists
 
 
-@dataclass
-class WorkList:
-    overdue: list = field(default_factory=list)
-    today: list = field(default_factory=list)
-    this_week: list = field(default_factory=list)
-    later: list = field(default_factory=list)
-
-
+SECTIONS = ("overdue", "today", "this_week", "later")
 LATER_DAYS = 30
+SECTION_PREVIEW = 20   # items per section on the work list's first page; "more" pages the section
+SECTION_PAGE = 50
 
 
 def worker_children(user: User):
@@ -246,24 +244,35 @@ def worker_children(user: User):
             .filter(Q(social_worker=user) | Q(social_worker__isnull=True)))
 
 
-def work_list(*, user: User, today: datetime.date) -> WorkList:
+def section_filters(today: datetime.date) -> dict[str, Q]:
+    """Which due dates fall in each section of the work list: overdue, today, the rest of this week, and
+    later (the next 30 days, at least to the end of the week)."""
     end_of_week = today + datetime.timedelta(days=6 - today.weekday())
     horizon = max(end_of_week, today + datetime.timedelta(days=LATER_DAYS))
-    dues = (DueVisit.objects.filter(child__in=worker_children(user), due_on__lte=horizon)
-            .select_related("child", "child__residence", "child__residence__parent")
-            .order_by("due_on", "child__name", "kind"))
-    result = WorkList()
+    return {"overdue": Q(due_on__lt=today), "today": Q(due_on=today),
+            "this_week": Q(due_on__gt=today, due_on__lte=end_of_week),
+            "later": Q(due_on__gt=end_of_week, due_on__lte=horizon)}
+
+
+def _worker_dues(user: User):
+    return DueVisit.objects.filter(child__in=worker_children(user))
+
+
+def work_list_counts(*, user: User, today: datetime.date) -> dict[str, int]:
+    """How many due visits each section holds, in one query."""
+    filters = section_filters(today)
+    return _worker_dues(user).aggregate(**{name: Count("id", filter=q) for name, q in filters.items()})
+
+
+def work_list_section(*, user: User, today: datetime.date, name: str, offset: int = 0,
+                      limit: int = SECTION_PAGE) -> list:
+    """One page of a section, most urgent first (the page never holds every due child of a worker)."""
+    dues = list(_worker_dues(user).filter(section_filters(today)[name])
+                .select_related("child", "child__residence", "child__residence__parent")
+                .order_by("due_on", "child__name", "child_id", "kind")[offset:offset + limit])
     for due in dues:
         due.overdue_days = due.days_overdue(today)
-        if due.due_on < today:
-            result.overdue.append(due)
-        elif due.due_on == today:
-            result.today.append(due)
-        elif due.due_on <= end_of_week:
-            result.this_week.append(due)
-        else:
-            result.later.append(due)
-    return result
+    return dues
 
 
 def county_names(codes: Iterable[str]) -> dict[str, str]:
@@ -308,6 +317,23 @@ class ComplianceRow:
 def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
     first = month.replace(day=1)
     return first, cadence.end_of_next_month(first - datetime.timedelta(days=1))
+
+
+def compliance_summary(*, user: User, month: datetime.date) -> dict:
+    """The three numbers of the home card, as compliance() counts them, in two aggregate queries
+    (the card used to build the whole report: every child and every visit of the month)."""
+    first, last = month_bounds(month)
+    levels = list(cadence.MONTHLY_LEVELS)
+    home_visit = Visit.objects.filter(type=Visit.Type.HOME, visited_on__gte=first, visited_on__lte=last)
+    children = (Child.objects.visible_to(user).in_registry().filter(risk_level__in=levels)
+                .aggregate(children=Count("pk"), visited=Count("pk", filter=Q(Exists(
+                    home_visit.filter(child=OuterRef("pk")))))))
+    total_visits = Visit.objects.visible_to(user).filter(
+        type=Visit.Type.HOME, visited_on__gte=first, visited_on__lte=last, risk_level__in=levels).count()
+    target = RiskPolicy.current().monthly_visit_target
+    return {"total_visits": total_visits, "target": target, "target_met": total_visits >= target,
+            "children": children["children"], "visited": children["visited"],
+            "missed": children["children"] - children["visited"]}
 
 
 def compliance(*, user: User, month: datetime.date) -> dict:

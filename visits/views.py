@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,23 +17,30 @@ from . import services
 from .forms import FamilyCallForm, FollowUpForm, VisitForm
 from .models import DueVisit, FamilyCall, FollowUpContact, Visit, VisitPhoto
 
-SECTIONS = ("overdue", "today", "this_week", "later")
-
 
 @login_required
 def worklist(request):
-    """工作清单: a worker's due visits by urgency; the supervisor's and lead's overview by worker and county."""
+    """工作清单: a worker's due visits by urgency, a few of each section with a "more" link that pages
+    that section; the supervisor's and lead's overview by worker and county."""
     today = timezone.localdate()
     if request.user.can(Can.SEE_OVERVIEW):
         return render(request, "visits/overview.html",
                       {"today": today, **services.overview(user=request.user, today=today)})
-    services.ensure_due_visits(services.worker_children(request.user))
-    lists = services.work_list(user=request.user, today=today)
+    counts = services.work_list_counts(user=request.user, today=today)
     section = request.GET.get("section")
-    sections = [(name, getattr(lists, name)) for name in SECTIONS if section in (None, "", name)]
+    if section in services.SECTIONS:
+        paginator = Paginator(range(counts[section]), services.SECTION_PAGE)  # counted already: no COUNT
+        page = paginator.get_page(request.GET.get("page"))
+        items = services.work_list_section(user=request.user, today=today, name=section,
+                                           offset=page.start_index() - 1 if counts[section] else 0)
+        sections = [(section, items, counts[section])]
+    else:
+        section, page = None, None
+        sections = [(name, services.work_list_section(user=request.user, today=today, name=name,
+                                                      limit=services.SECTION_PREVIEW), counts[name])
+                    for name in services.SECTIONS]
     return render(request, "visits/worklist.html", {
-        "today": today, "section": section, "sections": sections,
-        "counts": {name: len(getattr(lists, name)) for name in SECTIONS}})
+        "today": today, "section": section, "sections": sections, "counts": counts, "page": page})
 
 
 @login_required

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 def test_healthz_ok_when_database_and_broker_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "database_ctype": "ok", "broker": "ok"}
 
 
 def test_healthz_503_names_the_broker_when_it_does_not_answer(client, settings):

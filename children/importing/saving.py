@@ -4,10 +4,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from accounts.fields import blind_index
 from accounts.services import audit
 
-from ..models import Child, ChildCategory, Parent, name_pinyin, phone_index
+from ..models import Child, ChildCategory, Parent, phone_index
+from ..signals import children_created_in_bulk
 from .checking import ImportPlan, plan_import
 
 
@@ -21,10 +21,7 @@ def save_plan(plan: ImportPlan, *, by=None, filename: str = "", request=None) ->
     for planned in plan.rows:
         child = planned.child
         # bulk_create skips Child.save(): fill the search columns it would fill.
-        child.name_pinyin, child.name_initials = name_pinyin(child.name)
-        child.id_number_index = blind_index(child.id_number) if child.id_number else None
-        child.guardian_phone_index = phone_index(child.guardian_phone)
-        child.caregiver_phone_index = phone_index(child.caregiver_phone)
+        child.fill_search_columns()
         children.append(child)
     user = by if by is not None and by.is_authenticated else None
     reason = str(_("Ledger import"))
@@ -42,6 +39,7 @@ def save_plan(plan: ImportPlan, *, by=None, filename: str = "", request=None) ->
     bulk_create_with_history(parents, Parent, batch_size=500, default_user=user, default_change_reason=reason)
     bulk_create_with_history(links, ChildCategory, batch_size=500, default_user=user, default_change_reason=reason)
     audit(user=user, action="children.import", request=request, file=filename, children=len(children))
+    children_created_in_bulk.send(sender=Child, child_ids=[child.pk for child in children])
     return children
 
 

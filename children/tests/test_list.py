@@ -71,13 +71,16 @@ def test_search_by_id_number_is_exact_through_the_blind_index(client_for, worker
     assert names(client, q=number[:10]) == []  # part of a number finds nothing: exact match only
 
 
-def test_search_by_guardian_caregiver_or_parent_name_and_phone(client_for, worker, xiaoming):
+def test_search_by_guardian_caregiver_or_parent_name_only_when_asked_and_by_phone(client_for, worker, xiaoming):
     other = ChildFactory(name="陈静", caregiver_name="黄秀兰", caregiver_phone="0759-3312345")
     ParentFactory(child=other, name="陈志强", phone="13912345678")
     client = client_for(worker)
-    assert names(client, q="建国") == ["张小明"]
-    assert names(client, q="秀兰") == ["陈静"]
-    assert names(client, q="陈志强") == ["陈静"]
+    assert names(client, q="建国") == []  # a child's name only, unless asked
+    assert names(client, q="建国", family="on") == ["张小明"]
+    assert names(client, q="秀兰", family="on") == ["陈静"]
+    assert names(client, q="陈志强", family="on") == ["陈静"]
+    assert names(client, q="陈", family="on") == ["陈静"]
+    assert names(client, q="张小明", family="on") == ["张小明"]
     assert names(client, q="138 0013 8000") == ["张小明"]
     assert names(client, q="13912345678") == ["陈静"]
     assert names(client, q="07593312345") == ["陈静"]
@@ -193,6 +196,29 @@ def test_filter_by_overdue_reassessment(client_for, lead, worker):
     assert list(children) == [never, old, after_event, fresh]
 
 
+def test_due_now_by_set_queries_agrees_with_the_due_date_expression(lead, worker):
+    """The home card and "due now" use reassessment_due_q (no per-child subqueries); it must give the
+    children whose reassessment_due_expression is due or NULL, in every corner."""
+    from children.models import Child
+    from children.risk import reassessment_due_q, reassessment_overdue_q, with_reassessment_due
+
+    ChildFactory(name="从未评估")
+    twice = ChildFactory(name="两次评估")  # the older assessment is overdue, the latest is not
+    for day in (datetime.date(2026, 1, 5), datetime.date(2026, 11, 1)):
+        record_assessment(child=twice, by=worker, occasion="intake", assessed_on=day, scores=SCORES, triggers=[],
+                          confirmed_level="low")
+    old = ChildFactory(name="半年前评估")
+    record_assessment(child=old, by=worker, occasion="intake", assessed_on=datetime.date(2026, 5, 15),
+                      scores=SCORES, triggers=[], confirmed_level="low")
+    record_risk_event(child=ChildFactory(name="从未评估有事件"), kind="hospital",
+                      occurred_on=datetime.date(2026, 11, 29))
+    today = datetime.date(2026, 11, 30)
+    by_expression = set(with_reassessment_due(Child.objects.all()).filter(reassessment_overdue_q(today))
+                        .values_list("name", flat=True))
+    assert set(Child.objects.filter(reassessment_due_q(today)).values_list("name", flat=True)) == by_expression
+    assert by_expression >= {"从未评估", "半年前评估"} and "两次评估" not in by_expression
+
+
 def test_an_impossible_age_range_is_refused_in_chinese_and_lists_nothing(client_for, lead):
     ChildFactory(name="孩子")
     response = client_for(lead).get(LIST, {"age_min": 12, "age_max": 8})
@@ -257,13 +283,14 @@ def test_list_query_count_is_constant_in_the_number_of_children(client_for, work
     _fill(3, worker)
     client.get(LIST, params)  # warm caches that are not per request (content types, the policy row)
     # Session, user, savepoint and release around the idle-timeout session update, the user's areas
-    # (scope), the chosen place and the chosen category (form validation), page count, page of children,
-    # their categories, their reassessment dates, the risk / status / stage / category counts, the bell
-    # count, the county and town options of the place picker, the category options, the worker options.
-    with django_assert_num_queries(20):
+    # (scope), the chosen place and the chosen category (form validation), the grouped risk / status /
+    # stage counts (which give the page count too), the category counts, page of children, their
+    # categories, their reassessment dates, the bell count, the county and town options of the place
+    # picker, the category options, the worker options.
+    with django_assert_num_queries(17):
         small = client.get(LIST, params)
     _fill(40, worker)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(17):
         large = client.get(LIST, params)
     # Half the children have a fresh assessment and so are not due.
     assert len(small.context["children"]) == 2 and len(large.context["children"]) == 22

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from children.models import RiskLevel
 from children.tests.factories import ChildFactory
-from visits.models import FamilyCall, FollowUpContact
+from visits import services
+from visits.models import DueVisit, FamilyCall, FollowUpContact
 
 from .conftest import make_visit
 
@@ -33,7 +34,7 @@ def child_visited(worker, on, level=RiskLevel.MEDIUM_HIGH, **extra):
 
 
 def section_children(response, name):
-    return [due.child for due in dict(response.context["sections"])[name]]
+    return [due.child for due in {n: items for n, items, _count in response.context["sections"]}[name]]
 
 
 def test_worker_list_has_overdue_today_this_week_and_later(client_for, worker):
@@ -55,7 +56,7 @@ def test_overdue_section_alone(client_for, worker):
     overdue = child_visited(worker, D(2026, 3, 2))
     child_visited(worker, D(2026, 3, 16))
     response = client_for(worker).get(reverse("visits:worklist") + "?section=overdue")
-    assert [name for name, _items in response.context["sections"]] == ["overdue"]
+    assert [name for name, _items, _count in response.context["sections"]] == ["overdue"]
     assert section_children(response, "overdue") == [overdue]
 
 
@@ -70,13 +71,53 @@ def test_worker_list_leaves_out_other_counties_and_colleagues_caseloads(client_f
     assert section_children(response, "overdue") == [mine]
 
 
-def test_child_added_without_signals_still_appears(client_for, worker):
+def test_child_added_without_signals_appears_after_the_nightly_run_not_as_a_side_effect_of_a_get(
+        client_for, worker):
     from children.models import Child
+    from visits.tasks import daily_visit_run
 
     Child.objects.bulk_create([Child(name="批量导入", sex="F", birth_date=D(2015, 1, 1), residence_id="440802001001",
                                      risk_level=RiskLevel.HIGH, created_at=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC))])
-    response = client_for(worker).get(reverse("visits:worklist"))
+    client = client_for(worker)
+    assert section_children(client.get(reverse("visits:worklist")), "overdue") == []
+    assert not DueVisit.objects.exists()  # a GET writes nothing
+    daily_visit_run()
+    response = client.get(reverse("visits:worklist"))
     assert [c.name for c in section_children(response, "overdue")] == ["批量导入", "批量导入"]  # home visit and call
+
+
+def test_children_imported_from_a_ledger_are_scheduled_at_import(worker):
+    from children.management.commands.generate_dataset import create, synthetic_rows
+
+    assert create(synthetic_rows(3, seed=17)) == 3
+    assert DueVisit.objects.count() == 3  # imported without a level: the intake home visit
+
+
+def test_a_long_work_list_is_paged_and_stays_small(client_for, worker, django_assert_max_num_queries):
+    """2,000 due visits: the page shows a few of each section with a link to the rest, in a constant
+    number of queries, and stays small enough for a phone."""
+    from children.models import Child
+
+    children = Child.objects.bulk_create([
+        Child(name=f"儿童{n:04d}", sex="F", birth_date=D(2015, 1, 1), residence_id="440802001001",
+              risk_level=RiskLevel.MEDIUM_HIGH, social_worker=worker) for n in range(2000)])
+    DueVisit.objects.bulk_create([DueVisit(child=child, kind=DueVisit.Kind.HOME, risk_level=RiskLevel.MEDIUM_HIGH,
+                                           due_on=TODAY - datetime.timedelta(days=n % 40 - 20))
+                                  for n, child in enumerate(children)])
+    client = client_for(worker)
+    client.get(reverse("visits:worklist"))
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("visits:worklist"))
+    assert len(response.content) < 150_000
+    counts = response.context["counts"]
+    assert counts["overdue"] == 950 and sum(counts.values()) == 2000
+    assert len(section_children(response, "overdue")) == services.SECTION_PREVIEW
+    assert "?section=overdue" in response.content.decode()
+    with django_assert_max_num_queries(11):
+        second = client.get(reverse("visits:worklist") + "?section=overdue&page=2")
+    assert len(second.content) < 150_000
+    overdue = section_children(second, "overdue")
+    assert len(overdue) == services.SECTION_PAGE and overdue[0] != section_children(response, "overdue")[0]
 
 
 def worklist_queries(client):
@@ -90,15 +131,15 @@ def test_worklist_query_count_does_not_grow_with_visits(client_for, worker, djan
     for day in (2, 16, 18):
         child_visited(worker, D(2026, 3, day))
     worklist_queries(client)   # warm: the session and the policy row exist from now on
-    # 1 session, 2 user, 3 savepoint (ATOMIC_REQUESTS), 4 user's areas (scope), 5 children without a
-    # due visit (normally none), 6 due visits with child, village and town, 7 unread notifications
-    # (nav bell), 8 release savepoint
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 savepoint (ATOMIC_REQUESTS), 4 user's areas (scope), 5 section counts,
+    # 6–9 a page of each of the four sections with child, village and town, 10 unread notifications
+    # (nav bell), 11 release savepoint
+    with django_assert_num_queries(11):
         client.get(reverse("visits:worklist"))
     for index in range(12):
         child = child_visited(worker, D(2026, 3, 2 + index))
         make_visit(child, worker, on=D(2026, 3, 1), type="phone")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         client.get(reverse("visits:worklist"))
 
 
@@ -156,6 +197,9 @@ def test_monthly_compliance_counts_visits_against_the_target_and_names_who_was_m
     assert counties == {"赤坎区": (3, 3, 4), "雷州市": (1, 0, 0)}
     march = client_for(lead).get(reverse("visits:compliance") + "?month=2026-03").context
     assert march["total_visits"] == 1
+    # The home card's numbers come from two aggregate queries; they agree with the report.
+    summary = services.compliance_summary(user=lead, month=D(2026, 4, 1))
+    assert (summary["total_visits"], summary["children"], summary["visited"], summary["missed"]) == (4, 4, 3, 1)
 
 
 def test_compliance_counts_visits_and_children_by_the_same_level(client_for, worker, lead, supervisor):

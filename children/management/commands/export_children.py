@@ -2,7 +2,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from children.exporting import write_ledger
 from children.models import Child
@@ -10,17 +9,18 @@ from divisions.models import code_prefix
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Export the registry as an xlsx ledger in the import template's columns. ID numbers and "
+    # A plain string: argparse cannot format a lazy translation (`--help` crashed).
+    help = ("Export the registry as an xlsx ledger in the import template's columns. ID numbers and "
                         "phones are masked and street addresses left out unless --full is given (hand-over to "
                         "the bureau, re-import). Every export is written to the audit log.")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=gettext_lazy("the file to write (.xlsx)"))
+        parser.add_argument("file", help=_("the file to write (.xlsx)"))
         parser.add_argument("--full", action="store_true",
-                            help=gettext_lazy("full ID numbers, phones and addresses"))
-        parser.add_argument("--area", help=gettext_lazy("only children living in this division, e.g. 440882"))
+                            help=_("full ID numbers, phones and addresses"))
+        parser.add_argument("--area", help=_("only children living in this division, e.g. 440882"))
         parser.add_argument("--status", choices=["registered", "exited", "all"], default="all",
-                            help=gettext_lazy("in the registry, left, or all (the default)"))
+                            help=_("in the registry, left, or all (the default)"))
 
     def handle(self, *args, file, full=False, area=None, status="all", **options):
         with translation.override(settings.LANGUAGE_CODE):

@@ -6,10 +6,11 @@ import could have produced. `--xlsx FILE` writes the rows as a ledger instead of
 
 import datetime
 import random
+from importlib import import_module
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from accounts.fields import blind_index
@@ -18,8 +19,17 @@ from children.importing import COLUMN_HEADERS, Sheet, SheetRow, plan_sheet, save
 from children.models import Child
 from divisions.models import Division
 
-SURNAMES = "陈李黄林张吴梁王刘杨何周郑谢罗邓蔡许庞莫钟冯欧阳曾苏彭韦庄洪詹"
-GIVEN = "小子梓思雨欣浩宇俊杰嘉文晓明华丽婷敏志伟佳怡家豪诗涵振国秀英海燕春梅建军"
+# Surnames weighted roughly as in western Guangdong: the commonest (陈) on ~8 % of children, the rarest
+# here on ~0.5 %; given-name characters so that the commonest appear in ~5 % of names (issue 17).
+SURNAME_WEIGHTS = {"陈": 8, "李": 6, "黄": 6, "林": 5, "张": 4, "吴": 4, "梁": 4, "王": 3.5, "刘": 3.5, "杨": 3,
+                   "何": 3, "周": 2.5, "郑": 2.5, "谢": 2.5, "罗": 2, "邓": 2, "蔡": 2, "许": 2, "庞": 2, "莫": 2,
+                   "钟": 1.5, "冯": 1.5, "曾": 1.5, "苏": 1.5, "彭": 1.5, "韦": 1, "庄": 1, "洪": 1, "詹": 1, "欧阳": 0.5,
+                   "全": 0.5, "揭": 0.5, "麦": 0.5, "戚": 0.5, "符": 0.5, "颜": 0.5, "骆": 0.5, "龙": 0.5, "车": 0.5}
+SURNAMES = list(SURNAME_WEIGHTS)
+GIVEN_COMMON = "小子梓思雨欣浩宇俊杰嘉文晓明华"
+GIVEN_RARE = "丽婷敏志伟佳怡家豪诗涵振国秀英海燕春梅建军翠霞锦煜晨睿泽铭轩瑶琪颖彤妍鑫鹏辉航"
+GIVEN = GIVEN_COMMON + GIVEN_RARE
+GIVEN_WEIGHTS = [3] * len(GIVEN_COMMON) + [1] * len(GIVEN_RARE)
 WORK_PLACES = ["广东省深圳市", "广东省广州市", "广东省东莞市", "广东省佛山市", "浙江省杭州市", "上海市", "福建省厦门市",
                "海南省海口市", "广西壮族自治区南宁市"]
 KEYS = ["name", "sex", "id_number", "birth_date", "county", "town", "village", "address", "categories",
@@ -61,14 +71,14 @@ def synthetic_rows(count: int, *, seed: int = 2026, today: datetime.date | None 
             if number not in taken:
                 taken.add(number)
                 break
-        surname = rng.choice(SURNAMES)
+        surname = rng.choices(SURNAMES, weights=SURNAME_WEIGHTS.values())[0]
         age = (today - born).days // 365
         stage, grade = _stage(age)
         categories = ["农村留守儿童"]
         if rng.random() < 0.15:
             categories.append("困难家庭儿童")
         yield {
-            "name": surname + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
+            "name": surname + "".join(rng.choices(GIVEN, weights=GIVEN_WEIGHTS, k=rng.choice((1, 2, 2, 2)))),
             "sex": "男" if sex == "M" else "女",
             "id_number": number,
             "birth_date": born,
@@ -81,7 +91,8 @@ def synthetic_rows(count: int, *, seed: int = 2026, today: datetime.date | None 
             "father_name": surname + rng.choice(GIVEN) + rng.choice(GIVEN),
             "father_situation": "外出务工", "father_work_place": rng.choice(WORK_PLACES),
             "father_phone": f"15{rng.randint(0, 9)}{n % 100000000:08d}",
-            "mother_name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+            "mother_name": rng.choices(SURNAMES, weights=SURNAME_WEIGHTS.values())[0] + rng.choice(GIVEN)
+            + rng.choice(GIVEN),
             "mother_situation": "外出务工", "mother_work_place": rng.choice(WORK_PLACES),
             "school_stage": stage, "school_name": f"{village[:2]}{'小学' if stage == '小学' else '学校'}"
             if grade else "", "grade": grade,
@@ -122,17 +133,94 @@ def _save(chunk, headers, by) -> int:
     return len(save_plan(plan, by=by, filename="generate_dataset"))
 
 
+def generate_history(*, seed: int, visits_per_child: float, today: datetime.date, stdout=None) -> dict[str, int]:
+    """Two contract years of work on the children in the registry: visits (about `visits_per_child`
+    each, more for higher risk), a case for ~2 % of children, a discovery report for ~1 %, and
+    activities in every town. Written with bulk_create (minutes at 100,000 children); the models are
+    reached through the app registry, as the registry app imports no app above it."""
+    from django.apps import apps
+
+    from accounts.policy import Can
+    from accounts.services import users_who_can
+
+    rng = random.Random(seed + 1)
+    Visit = apps.get_model("visits", "Visit")
+    Case, Incident = apps.get_model("cases", "Case"), apps.get_model("cases", "Incident")
+    Activity = apps.get_model("activities", "Activity")
+    workers = list(users_who_can(Can.HAVE_CASELOAD).order_by("pk"))
+    if not workers:
+        raise CommandError(_("No social worker: run seed_demo (or create workers) first."))
+    start = today - datetime.timedelta(days=730)
+    counts = {"visits": 0, "cases": 0, "incidents": 0, "activities": 0}
+    levels = ["low"] * 55 + ["medium_low"] * 25 + ["medium_high"] * 14 + ["high"] * 6
+    children = Child.objects.in_registry().order_by("pk").values_list("pk", "residence_id")
+    batch_visits, batch_cases, batch_incidents = [], [], []
+    assigned: dict[tuple[str, int], list[int]] = {}
+    for pk, residence in children.iterator(chunk_size=5000):
+        level = rng.choice(levels)
+        worker = workers[pk % len(workers)]
+        assigned.setdefault((level, worker.pk), []).append(pk)
+        n = max(0, round(rng.gauss(visits_per_child * {"low": 0.5, "medium_low": 0.8, "medium_high": 1.6,
+                                                          "high": 2.5}[level], 2)))
+        for _i in range(n):
+            day = start + datetime.timedelta(days=rng.randint(0, 729))
+            batch_visits.append(Visit(child_id=pk, type=rng.choice(["home", "home", "home", "phone"]),
+                                      visited_on=day, duration_minutes=rng.choice([20, 30, 45, 60]),
+                                      child_seen=rng.random() < 0.9, risk_level=level, recorded_by=worker))
+        if rng.random() < 0.02:
+            batch_cases.append(Case(child_id=pk, worker=worker, opened_by=worker, reason="入户探访发现需要个案服务",
+                                    opened_on=start + datetime.timedelta(days=rng.randint(0, 729))))
+        if rng.random() < 0.01:
+            seen = timezone.make_aware(datetime.datetime.combine(
+                start + datetime.timedelta(days=rng.randint(0, 729)), datetime.time(10)))
+            batch_incidents.append(Incident(child_id=pk, discovered_at=seen, reported_at=seen, place_id=residence,
+                                            description="探访时发现儿童独自在家，无人照料", reported_by=worker,
+                                            situations=["neglect"]))
+        if len(batch_visits) >= 20000:
+            counts["visits"] += len(Visit.objects.bulk_create(batch_visits, batch_size=5000))
+            batch_visits = []
+            if stdout:
+                stdout.write(f"  {counts['visits']} visits")
+    counts["visits"] += len(Visit.objects.bulk_create(batch_visits, batch_size=5000))
+    counts["cases"] = len(Case.objects.bulk_create(batch_cases, batch_size=2000))
+    counts["incidents"] = len(Incident.objects.bulk_create(batch_incidents, batch_size=2000))
+    towns = list(Division.objects.filter(level=Division.Level.TOWN).values_list("code", flat=True))
+    activities = []
+    for town in towns:
+        for _i in range(rng.randint(2, 8)):
+            when = timezone.make_aware(datetime.datetime.combine(
+                start + datetime.timedelta(days=rng.randint(0, 729)), datetime.time(9)))
+            worker = rng.choice(workers)
+            activities.append(Activity(kind="community_education", topic="safety", title="防溺水安全教育",
+                                       status="done", starts_at=when, place_id=town, county_id=town[:6],
+                                       organiser=worker, created_by=worker, summary="村委会议室，讲解防溺水知识"))
+    counts["activities"] = len(Activity.objects.bulk_create(activities, batch_size=2000))
+    # Levels and workers in bulk (the importer leaves both empty); the caller then runs the nightly
+    # scheduling so due visits follow the levels and the visits written here.
+    for (level, worker_pk), pks in assigned.items():
+        for offset in range(0, len(pks), 5000):
+            Child.objects.filter(pk__in=pks[offset:offset + 5000]).update(risk_level=level, social_worker_id=worker_pk)
+    return counts
+
+
 class Command(BaseCommand):
-    help = gettext_lazy("Generate synthetic children (valid ID numbers, real villages) for benchmarks.")
+    # A plain string: argparse cannot format a lazy translation (`--help` crashed).
+    help = ("Generate synthetic children (valid ID numbers, real villages) for benchmarks.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--children", type=int, required=True, help=gettext_lazy("how many children"))
+        parser.add_argument("--children", type=int, required=True, help=_(
+            "how many children (0 with --history: only the history, for the children already there)"))
         parser.add_argument("--seed", type=int, default=2026,
-                            help=gettext_lazy("random seed: the same seed gives the same children"))
-        parser.add_argument("--xlsx", help=gettext_lazy("write a ledger file (.xlsx) instead of saving"))
+                            help=_("random seed: the same seed gives the same children"))
+        parser.add_argument("--xlsx", help=_("write a ledger file (.xlsx) instead of saving"))
+        parser.add_argument("--history", action="store_true",
+                            help=_("also write two years of visits, cases, discovery reports and activities, "
+                                   "set risk levels and workers, and schedule due visits"))
+        parser.add_argument("--visits-per-child", type=float, default=10,
+                            help=_("average visits per child over the two years (with --history)"))
 
-    def handle(self, *args, children, seed, xlsx=None, **options):
-        if children < 1:
+    def handle(self, *args, children, seed, xlsx=None, history=False, visits_per_child=10, **options):
+        if children < 1 and not (children == 0 and history):
             raise CommandError(_("--children must be at least 1."))
         if xlsx:
             count = write_xlsx(synthetic_rows(children, seed=seed), xlsx)
@@ -143,5 +231,11 @@ class Command(BaseCommand):
         existing = set(Child.objects.exclude(id_number_index=None).values_list("id_number_index", flat=True))
         rows = (row for row in synthetic_rows(children, seed=seed, taken=taken)
                 if blind_index(row["id_number"]) not in existing)
-        count = create(rows)
+        count = create(rows) if children else 0
         self.stdout.write(self.style.SUCCESS(_("Generated %(n)s children.") % {"n": count}))
+        if history:
+            counts = generate_history(seed=seed, visits_per_child=visits_per_child, today=datetime.date.today(),
+                                      stdout=self.stdout)
+            # The nightly scheduling alone (not the reminders: they would notify every overdue visit).
+            import_module("visits.services").refresh_all_due_visits()
+            self.stdout.write(self.style.SUCCESS(", ".join(f"{n} {what}" for what, n in counts.items())))

@@ -2,21 +2,21 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from children.importing import import_ledger
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Import children from an xlsx ledger: all rows are imported only when every row is "
+    # A plain string: argparse cannot format a lazy translation (`--help` crashed).
+    help = ("Import children from an xlsx ledger: all rows are imported only when every row is "
                         "valid; otherwise nothing is imported and every problem is listed by row and column "
                         "(exit status 1).")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=gettext_lazy("the ledger (.xlsx) with the headers of the import template"))
-        parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("check only, import nothing"))
-        parser.add_argument("--user", help=gettext_lazy("import as this user: checked against their work area "
+        parser.add_argument("file", help=_("the ledger (.xlsx) with the headers of the import template"))
+        parser.add_argument("--dry-run", action="store_true", help=_("check only, import nothing"))
+        parser.add_argument("--user", help=_("import as this user: checked against their work area "
                                                         "and recorded as who entered the children"))
 
     def handle(self, *args, file, dry_run=False, user=None, **options):
