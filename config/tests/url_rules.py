@@ -99,6 +99,7 @@ RULES: dict[str, Rule] = {
     "reports:decide": _action(Can.RECEIVE_REPORTS, Scope.ACTIVITY),
     # the registry (children)
     "children:list": _read(SIGNED_IN, Scope.NONE),
+    "children:autocomplete": _read(SIGNED_IN, Scope.NONE),  # results through visible_to: none for the administrator
     "children:create": _form(scope=Scope.NONE),
     "children:turning_age": _read(SIGNED_IN, Scope.NONE),
     "children:detail": _read(),
