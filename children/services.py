@@ -133,7 +133,7 @@ def reveal_id_number(*, child: Child, by, request=None) -> str:
 # ---------------------------------------------------------------- change history
 
 HIDDEN_FIELDS = {"updated_at", "id_number_index", "guardian_phone_index", "caregiver_phone_index", "phone_index",
-                 "name_pinyin", "name_initials", "child", "created_at", "created_by", "version"}
+                 "name_pinyin", "name_initials", "name_pinyin_given", "child", "created_at", "created_by", "version"}
 MASKED_FIELDS = {"id_number"}
 
 

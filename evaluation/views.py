@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import Substr
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,17 +100,24 @@ def survey_list(request):
         "page": _page(request, surveys), "waiting": cases_waiting_for_survey(request.user)[:20]})
 
 
+def _pk(value: str) -> int:
+    """An id from the query string; anything but digits is a record that does not exist (404, not 500)."""
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
 def _occasion(request):
     """The record the survey follows, from ?case=, ?activity= or ?visit= (404 when not visible)."""
     user = request.user
     source = request.GET  # the form posts back to the same address
     if source.get("case"):
-        case = get_visible_or_404(Case.objects.select_related("child"), user, pk=source["case"])
+        case = get_visible_or_404(Case.objects.select_related("child"), user, pk=_pk(source["case"]))
         if case.stage not in Case.CLOSED_STAGES:
             raise ValidationError(_("A follow-up survey of a case is done after the case is closed."))
         return Survey(context=Survey.Context.CASE_CLOSURE, case=case, child=case.child), None
     if source.get("activity"):
-        activity = get_visible_or_404(Activity.objects, user, pk=source["activity"])
+        activity = get_visible_or_404(Activity.objects, user, pk=_pk(source["activity"]))
         if activity.status != Activity.Status.HELD:
             raise ValidationError(_("A survey about an activity is done after it was held."))
         from children.models import Child
@@ -117,7 +125,7 @@ def _occasion(request):
         attending = Child.objects.visible_to(user).filter(activities=activity).select_related("residence")
         return Survey(context=Survey.Context.ACTIVITY, activity=activity), attending.order_by("name", "id")
     if source.get("visit"):
-        visit = get_visible_or_404(Visit.objects.select_related("child"), user, pk=source["visit"])
+        visit = get_visible_or_404(Visit.objects.select_related("child"), user, pk=_pk(source["visit"]))
         return Survey(context=Survey.Context.VISIT, visit=visit, child=visit.child), None
     raise ValidationError(_("Open the survey from a closed case, a held activity or a visit."))
 

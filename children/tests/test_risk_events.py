@@ -26,7 +26,9 @@ def events(child):
 
 
 def edit(client, child, **overrides):
-    data = form_data(**{"parents-TOTAL_FORMS": "0", "household-TOTAL_FORMS": "0", **overrides})
+    child.refresh_from_db()
+    data = form_data(**{"parents-TOTAL_FORMS": "0", "household-TOTAL_FORMS": "0", "version": str(child.version),
+                        **overrides})
     response = client.post(reverse("children:edit", args=[child.pk]), data)
     assert response.status_code == 302, (response.context["form"].errors, response.context["parents"].errors)
     child.refresh_from_db()
