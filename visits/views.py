@@ -14,8 +14,8 @@ from accounts.services import audit
 from children.models import Child
 
 from . import services
-from .forms import FamilyCallForm, FollowUpForm, VisitForm
-from .models import DueVisit, FamilyCall, FollowUpContact, Visit, VisitPhoto
+from .forms import FamilyCallForm, VisitForm
+from .models import DueVisit, FamilyCall, Visit, VisitPhoto
 
 
 @login_required
@@ -126,38 +126,6 @@ def call_detail(request, pk):
     call = get_object_or_404(FamilyCall.objects.visible_to(request.user).select_related("child", "arranged_by"),
                              pk=pk)
     return render(request, "visits/call_detail.html", {"call": call, "child": call.child})
-
-
-@login_required
-def followup_list(request):
-    contacts = (FollowUpContact.objects.visible_to(request.user)
-                .select_related("division", "division__parent", "recorded_by")[:100])
-    can_add = request.user.can(Can.DO_CASEWORK)
-    return render(request, "visits/followup_list.html", {"contacts": contacts, "can_add": can_add})
-
-
-@login_required
-def followup_create(request):
-    require(request.user, Can.DO_CASEWORK)
-    form = FollowUpForm(request.POST or None, user=request.user,
-                        initial={"contacted_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        contact = form.save(commit=False)
-        contact.recorded_by = request.user
-        contact.save()
-        form.save_m2m()
-        messages.success(request, _("The follow-up contact is saved."))
-        return redirect(contact)
-    return render(request, "visits/followup_form.html", {"form": form})
-
-
-@login_required
-def followup_detail(request, pk):
-    contact = get_object_or_404(
-        FollowUpContact.objects.visible_to(request.user).select_related("division", "recorded_by"), pk=pk)
-    children = contact.children.filter(pk__in=Child.objects.visible_to(request.user))
-    audit(user=request.user, action="followup.view", target=contact, request=request)
-    return render(request, "visits/followup_detail.html", {"contact": contact, "children": children})
 
 
 def parse_month(value: str | None) -> datetime.date:
