@@ -200,6 +200,28 @@ class VisitPhoto(models.Model):
         return reverse("visits:photo", args=[self.pk])
 
 
+class PendingVisitPhoto(models.Model):
+    """A photo chosen on a visit form that was sent back (a validation error): stored at once, protected, owned
+    by the person who chose it, and attached to the visit when the form is saved (visits/photos.py), so a
+    photo is never silently lost. Only its owner can use it; it has no URL of its own."""
+
+    image = ProtectedFileField(_("photo"), upload_to=photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    attached_to = models.OneToOneField(VisitPhoto, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+")
+
+    class Meta:
+        verbose_name = _("photo waiting for its visit")
+        verbose_name_plural = _("photos waiting for their visit")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"#{self.pk}"
+
+
 class FamilyCallQuerySet(models.QuerySet):
     def visible_to(self, user) -> "FamilyCallQuerySet":
         return self.filter(child__in=Child.objects.visible_to(user))

@@ -13,7 +13,7 @@ from accounts.policy import Can, get_changeable_or_404, require
 from accounts.services import audit
 from children.models import Child
 
-from . import services
+from . import photos, services
 from .forms import FamilyCallForm, VisitForm
 from .models import DueVisit, FamilyCall, Visit, VisitPhoto
 
@@ -51,31 +51,44 @@ def visit_create(request, child_pk):
                "type": Visit.Type.PHONE if kind == DueVisit.Kind.CALL else Visit.Type.HOME}
     form = VisitForm(request.POST or None, request.FILES or None, initial=initial,
                      instance=Visit(child=child))
+    kept = photos.kept_from(request.POST, request.user) if request.method == "POST" else []
     if request.method == "POST" and form.is_valid():
         visit = services.create_visit(visit=form.save(commit=False), by=request.user,
-                                      photos=form.cleaned_data["photos"],
+                                      photos=[*kept, *form.cleaned_data["photos"]],
                                       token=form.cleaned_data.get("submission_token"))
         messages.success(request, _("The visit is saved."))
         return redirect(f"{visit.get_absolute_url()}?saved=new-{child.pk}")
     return render(request, "visits/visit_form.html", {"form": form, "child": child,
+                                                      **_kept_context(request, form, kept),
                                                       "draft_key": f"new-{child.pk}"})
+
+
+def _kept_context(request, form, kept) -> dict:
+    """A form sent back keeps the valid photos chosen (stored now, attached on save) and says which are lost."""
+    if request.method == "POST" and form.is_bound and "photos" not in form.errors:
+        kept = [*kept, *photos.keep(form.cleaned_data.get("photos") or [], request.user)]
+    return {"kept_photos": kept, "kept_ids": ",".join(str(p.pk) for p in kept),
+            "kept_message": photos.kept_message(len(kept)) if kept else "",
+            "photos_lost": request.method == "POST" and "photos" in form.errors}
 
 
 @login_required
 def visit_edit(request, pk):
     visit = get_changeable_or_404(Visit.objects.select_related("child"), request.user, pk=pk)
     form = VisitForm(request.POST or None, request.FILES or None, instance=visit)
+    kept = photos.kept_from(request.POST, request.user) if request.method == "POST" else []
     if request.method == "POST" and form.is_valid():
         try:
             services.update_visit(visit=form.save(commit=False), by=request.user,
                                   expected_version=form.cleaned_data["version"],
-                                  photos=form.cleaned_data["photos"])
+                                  photos=[*kept, *form.cleaned_data["photos"]])
         except services.StaleVisitError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("The visit is saved."))
             return redirect(f"{visit.get_absolute_url()}?saved=edit-{visit.pk}")
     return render(request, "visits/visit_form.html", {"form": form, "child": visit.child, "visit": visit,
+                                                      **_kept_context(request, form, kept),
                                                       "draft_key": f"edit-{visit.pk}"})
 
 
