@@ -35,7 +35,7 @@ class Can(StrEnum):
     SUPERVISE = "supervise"              # approve plans and closures, review risk grades, supervision notes
     LEAD_PROJECT = "lead_project"        # edit the project's policies, sign off reports
     REVIEW_ARTICLES = "review_articles"  # approve articles for publication
-    RECEIVE_REPORTS = "receive_reports"  # receive discovery reports of their area as civil affairs
+    RECEIVE_REPORTS = "receive_reports"  # receive discovery reports and 随访 feedback of their area as civil affairs
     SEE_REPORTER = "see_reporter"        # see who filed a discovery report
     SEE_OVERVIEW = "see_overview"        # compliance overviews and the periodic reports
     SEE_TEAM = "see_team"                # the team page and its staffing rules

@@ -16,7 +16,7 @@ from accounts.policy import Can
 from children import timeline
 
 from .incidents.hooks import incident_banner, incident_card, incident_events
-from .models import CLOSURE_APPROVAL, PLAN_APPROVAL, Case, CaseEvent, FollowUp
+from .models import CLOSURE_APPROVAL, PLAN_APPROVAL, Case, CaseEvent, DirectService, FollowUp
 
 
 def case_events(child, user):
@@ -28,6 +28,13 @@ def case_events(child, user):
             title = f"{title} · {event.approval_status_label}"
         yield timeline.Event(when=event.at, kind="case", title=str(title), url=event.get_absolute_url(),
                              detail=event.note)
+
+
+def direct_service_events(child, user):
+    """Family services given without a case (guidance, mediation), for whoever sees the child."""
+    for record in DirectService.objects.filter(child=child).select_related("service_type"):
+        yield timeline.Event(when=record.served_on, kind="service", title=str(_("Service: %(what)s") % {
+            "what": record.service_type}), url=record.get_absolute_url(), detail=record.content)
 
 
 def follow_ups_due(user, today: datetime.date | None = None):
@@ -78,6 +85,7 @@ def _overdue_card(request):
 def register() -> None:
     timeline.register(case_events)
     timeline.register(incident_events)
+    timeline.register(direct_service_events)
     register_banner(func=incident_banner)
     register_card(order=12, func=incident_card)
     register_card(order=40, func=_my_open_cases_card)

@@ -16,6 +16,7 @@ from children.stats import Row, in_area
 from .models import (
     Case,
     Closure,
+    DirectService,
     FollowUp,
     GoalEvaluation,
     Incident,
@@ -38,7 +39,8 @@ class CaseFigures:
     closures_by_reason: list[Row] = field(default_factory=list)
     services: int = 0
     service_hours: float = 0
-    services_by_type: list[Row] = field(default_factory=list)  # n, hours
+    services_by_type: list[Row] = field(default_factory=list)  # n, hours; case services and those without a case
+    services_without_case: int = 0  # family guidance and mediation recorded on the child (DirectService)
     referrals: int = 0
     referrals_by_type: list[Row] = field(default_factory=list)
     referrals_by_status: list[Row] = field(default_factory=list)
@@ -87,9 +89,20 @@ def period_figures(start: datetime.date, end: datetime.date, *, area: str | None
     f.closures_by_reason = [Row(str(reasons.get(r, r)), n, r) for r, n in Closure.objects.filter(
         case__in=cases, **window).values_list("reason").annotate(n=Count("id")).order_by("reason")]
     # 5. services by type, with hours
+    # Family guidance and mediation recorded without a case count in the same figures (issue 13 item 6).
+    per_type: dict[str, list[int]] = {}
     services = ServiceRecord.objects.filter(case__in=cases, served_on__gte=start, served_on__lte=end)
-    f.services_by_type = [Row(name, n, hours=round((minutes or 0) / 60, 1)) for name, n, minutes in services.values_list(
-        "service_type__name").annotate(n=Count("id"), minutes=Sum("duration_minutes")).order_by("service_type__name")]
+    direct = in_area(DirectService.objects.all(), area, "child__residence").filter(
+        served_on__gte=start, served_on__lte=end)
+    for queryset in (services, direct):
+        for name, n, minutes in queryset.values_list("service_type__name").annotate(
+                n=Count("id"), minutes=Sum("duration_minutes")).order_by("service_type__name"):
+            counts = per_type.setdefault(name, [0, 0])
+            counts[0] += n
+            counts[1] += minutes or 0
+            if queryset is direct:
+                f.services_without_case += n
+    f.services_by_type = [Row(name, n, hours=round(minutes / 60, 1)) for name, (n, minutes) in sorted(per_type.items())]
     f.services = sum(r.n for r in f.services_by_type)
     f.service_hours = round(sum(r.hours for r in f.services_by_type), 1)
     # 6–7. referrals sent in the period, by resource type and by status today

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .family import views as family_views
 from .incidents import views as incident_views
 
 app_name = "cases"
@@ -24,6 +25,9 @@ urlpatterns = [
     path("resources/new/", views.resource_edit, name="resource_create"),
     path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
     path("resources/<int:pk>/edit/", views.resource_edit, name="resource_edit"),
+    # Family services without a case (家庭教育指导, 家庭矛盾调解)
+    path("family-services/child/<int:child_pk>/new/", family_views.direct_service_create,
+         name="direct_service_create"),
     # Discovery reports (发现报告)
     path("incidents/", incident_views.incident_list, name="incident_list"),
     path("incidents/new/", incident_views.incident_create, name="incident_create"),

@@ -152,3 +152,13 @@ class FollowUpForm(forms.ModelForm):
             elif cleaned.get("contacted_on") and fed_back_on < cleaned["contacted_on"]:
                 self.add_error("fed_back_on", _("The feedback date is before the contact date."))
         return cleaned
+
+
+class FollowUpFeedbackForm(forms.Form):
+    """Feeding a 随访 back to the county civil affairs bureau after it was recorded."""
+
+    fed_back_to = forms.CharField(label=_("fed back to"), max_length=100,
+                                  error_messages={"required": _("Say which civil affairs office you fed back to.")})
+    fed_back_on = forms.DateField(label=_("fed back on"), widget=DATE_WIDGET,
+                                  error_messages={"required": _("Enter the date you fed back.")})
+    feedback_note = forms.CharField(label=_("what was fed back"), widget=TEXTAREA)

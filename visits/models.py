@@ -200,6 +200,28 @@ class VisitPhoto(models.Model):
         return reverse("visits:photo", args=[self.pk])
 
 
+class PendingVisitPhoto(models.Model):
+    """A photo chosen on a visit form that was sent back (a validation error): stored at once, protected, owned
+    by the person who chose it, and attached to the visit when the form is saved (visits/photos.py), so a
+    photo is never silently lost. Only its owner can use it; it has no URL of its own."""
+
+    image = ProtectedFileField(_("photo"), upload_to=photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    attached_to = models.OneToOneField(VisitPhoto, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+")
+
+    class Meta:
+        verbose_name = _("photo waiting for its visit")
+        verbose_name_plural = _("photos waiting for their visit")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"#{self.pk}"
+
+
 class FamilyCallQuerySet(models.QuerySet):
     def visible_to(self, user) -> "FamilyCallQuerySet":
         return self.filter(child__in=Child.objects.visible_to(user))
@@ -282,6 +304,11 @@ class FollowUpContact(models.Model):
     fed_back_to = models.CharField(_("fed back to"), max_length=100, blank=True)
     fed_back_on = models.DateField(_("fed back on"), null=True, blank=True)
     feedback_note = EncryptedTextField(_("what was fed back"), blank=True)
+    # The feedback to the county bureau is a notice with a deadline (visits/followups.py, docs/visits.md).
+    feedback_due_on = models.DateField(_("feedback due by"), null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("received by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
                                     on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -295,6 +322,8 @@ class FollowUpContact(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(fed_back=False) | (Q(fed_back_on__isnull=False) & ~Q(fed_back_to="")),
                                    name="visits_followupcontact_feedback_complete"),
+            models.CheckConstraint(condition=Q(received_at__isnull=True) | Q(fed_back=True, received_by__isnull=False),
+                                   name="visits_followupcontact_received_after_feedback"),
         ]
 
     def __str__(self):
@@ -305,3 +334,13 @@ class FollowUpContact(models.Model):
 
     def can_change(self, user) -> bool:
         return user.is_active and (user.pk == self.recorded_by_id or user.can(Can.MANAGE_PROJECT))
+
+    def feedback_state(self, today=None) -> str:
+        """"received", "fed_back" (waiting for the county bureau), "overdue" or "pending" (not yet fed back)."""
+        if self.received_at:
+            return "received"
+        if self.fed_back:
+            return "fed_back"
+        if self.feedback_due_on and self.feedback_due_on < (today or timezone.localdate()):
+            return "overdue"
+        return "pending"

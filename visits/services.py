@@ -151,7 +151,13 @@ def schedule_imported_children(sender, *, child_ids, **kwargs) -> None:
 
 
 def _add_photos(visit: Visit, photos, by: User) -> None:
+    """New photos (cleaned uploads) and photos kept from a form sent back (visits/photos.py)."""
+    from .photos import attach_kept
+
     for photo in photos:
+        if hasattr(photo, "attached_to_id"):
+            attach_kept(photo, visit=visit, by=by)
+            continue
         VisitPhoto.objects.create(visit=visit, image=photo.file, width=photo.width, height=photo.height,
                                   uploaded_by=by)
 

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import followups, services
 
 
 @shared_task
@@ -8,4 +8,5 @@ def daily_visit_run() -> str:
     """Nightly: recompute due visits, then escalate what is overdue (idempotent: notifications are keyed)."""
     refreshed = services.refresh_all_due_visits()
     notified = services.escalate_overdue()
-    return f"{refreshed} children scheduled, {notified} notifications"
+    reminded = followups.remind_feedback()
+    return f"{refreshed} children scheduled, {notified} notifications, {reminded} follow-up feedback reminders"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import followup_views, views
 
 app_name = "visits"
 urlpatterns = [
@@ -12,7 +12,9 @@ urlpatterns = [
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("child/<int:child_pk>/calls/new/", views.call_create, name="call_create"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
-    path("follow-ups/", views.followup_list, name="followup_list"),
-    path("follow-ups/new/", views.followup_create, name="followup_create"),
-    path("follow-ups/<int:pk>/", views.followup_detail, name="followup_detail"),
+    path("follow-ups/", followup_views.followup_list, name="followup_list"),
+    path("follow-ups/new/", followup_views.followup_create, name="followup_create"),
+    path("follow-ups/<int:pk>/", followup_views.followup_detail, name="followup_detail"),
+    path("follow-ups/<int:pk>/feedback/", followup_views.followup_feedback, name="followup_feedback"),
+    path("follow-ups/<int:pk>/received/", followup_views.followup_received, name="followup_received"),
 ]

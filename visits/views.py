@@ -13,9 +13,9 @@ from accounts.policy import Can, get_changeable_or_404, require
 from accounts.services import audit
 from children.models import Child
 
-from . import services
-from .forms import FamilyCallForm, FollowUpForm, VisitForm
-from .models import DueVisit, FamilyCall, FollowUpContact, Visit, VisitPhoto
+from . import photos, services
+from .forms import FamilyCallForm, VisitForm
+from .models import DueVisit, FamilyCall, Visit, VisitPhoto
 
 
 @login_required
@@ -51,31 +51,44 @@ def visit_create(request, child_pk):
                "type": Visit.Type.PHONE if kind == DueVisit.Kind.CALL else Visit.Type.HOME}
     form = VisitForm(request.POST or None, request.FILES or None, initial=initial,
                      instance=Visit(child=child))
+    kept = photos.kept_from(request.POST, request.user) if request.method == "POST" else []
     if request.method == "POST" and form.is_valid():
         visit = services.create_visit(visit=form.save(commit=False), by=request.user,
-                                      photos=form.cleaned_data["photos"],
+                                      photos=[*kept, *form.cleaned_data["photos"]],
                                       token=form.cleaned_data.get("submission_token"))
         messages.success(request, _("The visit is saved."))
         return redirect(f"{visit.get_absolute_url()}?saved=new-{child.pk}")
     return render(request, "visits/visit_form.html", {"form": form, "child": child,
+                                                      **_kept_context(request, form, kept),
                                                       "draft_key": f"new-{child.pk}"})
+
+
+def _kept_context(request, form, kept) -> dict:
+    """A form sent back keeps the valid photos chosen (stored now, attached on save) and says which are lost."""
+    if request.method == "POST" and form.is_bound and "photos" not in form.errors:
+        kept = [*kept, *photos.keep(form.cleaned_data.get("photos") or [], request.user)]
+    return {"kept_photos": kept, "kept_ids": ",".join(str(p.pk) for p in kept),
+            "kept_message": photos.kept_message(len(kept)) if kept else "",
+            "photos_lost": request.method == "POST" and "photos" in form.errors}
 
 
 @login_required
 def visit_edit(request, pk):
     visit = get_changeable_or_404(Visit.objects.select_related("child"), request.user, pk=pk)
     form = VisitForm(request.POST or None, request.FILES or None, instance=visit)
+    kept = photos.kept_from(request.POST, request.user) if request.method == "POST" else []
     if request.method == "POST" and form.is_valid():
         try:
             services.update_visit(visit=form.save(commit=False), by=request.user,
                                   expected_version=form.cleaned_data["version"],
-                                  photos=form.cleaned_data["photos"])
+                                  photos=[*kept, *form.cleaned_data["photos"]])
         except services.StaleVisitError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("The visit is saved."))
             return redirect(f"{visit.get_absolute_url()}?saved=edit-{visit.pk}")
     return render(request, "visits/visit_form.html", {"form": form, "child": visit.child, "visit": visit,
+                                                      **_kept_context(request, form, kept),
                                                       "draft_key": f"edit-{visit.pk}"})
 
 
@@ -126,38 +139,6 @@ def call_detail(request, pk):
     call = get_object_or_404(FamilyCall.objects.visible_to(request.user).select_related("child", "arranged_by"),
                              pk=pk)
     return render(request, "visits/call_detail.html", {"call": call, "child": call.child})
-
-
-@login_required
-def followup_list(request):
-    contacts = (FollowUpContact.objects.visible_to(request.user)
-                .select_related("division", "division__parent", "recorded_by")[:100])
-    can_add = request.user.can(Can.DO_CASEWORK)
-    return render(request, "visits/followup_list.html", {"contacts": contacts, "can_add": can_add})
-
-
-@login_required
-def followup_create(request):
-    require(request.user, Can.DO_CASEWORK)
-    form = FollowUpForm(request.POST or None, user=request.user,
-                        initial={"contacted_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        contact = form.save(commit=False)
-        contact.recorded_by = request.user
-        contact.save()
-        form.save_m2m()
-        messages.success(request, _("The follow-up contact is saved."))
-        return redirect(contact)
-    return render(request, "visits/followup_form.html", {"form": form})
-
-
-@login_required
-def followup_detail(request, pk):
-    contact = get_object_or_404(
-        FollowUpContact.objects.visible_to(request.user).select_related("division", "recorded_by"), pk=pk)
-    children = contact.children.filter(pk__in=Child.objects.visible_to(request.user))
-    audit(user=request.user, action="followup.view", target=contact, request=request)
-    return render(request, "visits/followup_detail.html", {"contact": contact, "children": children})
 
 
 def parse_month(value: str | None) -> datetime.date:

@@ -198,7 +198,7 @@ def check_deadlines(*, now: datetime.datetime | None = None) -> dict[str, int]:
     for recipient in Recipient.values:
         overdue = (IncidentNotice.objects
                    .filter(recipient=recipient, need=Need.REQUIRED, notified_at__isnull=True, alerted_at__isnull=True,
-                           incident__reported_at__lt=now - policy.alert_after(recipient))
+                           incident__discovered_at__lt=now - policy.alert_after(recipient))
                    .select_related("incident__child", "incident__reported_by"))
         for notice in overdue:
             incident = notice.incident

@@ -17,6 +17,7 @@ from divisions.models import Division
 
 from ..models import Incident, IncidentPolicy, Need, Recipient
 from . import services
+from .clock import filing_delay, notice_clock
 from .forms import FeedbackForm, IncidentForm, LinkChildForm, MeasureForm, NoticeForm
 
 
@@ -100,13 +101,14 @@ def _render_detail(request, incident: Incident, *, bound: dict | None = None, st
         if form is None and can_change and not notice.notified_at:
             form = NoticeForm(prefix=notice.recipient)
         rows.append({"notice": notice, "form": form, "overdue": notice.is_overdue(policy),
-                     "alert_due_at": notice.alert_due_at(policy)})
+                     "alert_due_at": notice.alert_due_at(policy), "clock": notice_clock(notice, policy)})
     police = next((n for n in notices if n.recipient == Recipient.POLICE), None)
     police_feedback = police and {"due_at": police.feedback_due_at(policy), "overdue": police.feedback_overdue(policy),
                                   "days": policy.police_feedback_days}
     context = {
         "incident": incident, "rows": rows, "police": police, "police_feedback": police_feedback, "show_identity": show_identity,
         "county": Division.objects.filter(code=incident.county_code).first(),
+        "filed_late": filing_delay(incident, notices, policy),
         "can_change": can_change, "measures": incident.measures.select_related("recorded_by"),
         "feedback_form": bound.get("feedback") or FeedbackForm(prefix="feedback"),
         "measure_form": bound.get("measure") or MeasureForm(prefix="measure"),

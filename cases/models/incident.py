@@ -351,7 +351,8 @@ class IncidentNotice(models.Model):
             raise ValidationError(_("Give the channel and the receiving person."))
 
     def alert_due_at(self, policy: IncidentPolicy) -> datetime.datetime:
-        return self.incident.reported_at + policy.alert_after(self.recipient)
+        """The recipient's deadline: the duty runs from discovery, not from filing (docs/incidents.md)."""
+        return self.incident.discovered_at + policy.alert_after(self.recipient)
 
     def feedback_due_at(self, policy: IncidentPolicy) -> datetime.datetime | None:
         if self.recipient != Recipient.POLICE or not self.notified_at:

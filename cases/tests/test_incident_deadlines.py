@@ -36,10 +36,10 @@ def alerts(user, kind: str) -> list[Notification]:
 
 @pytest.fixture
 def incident(worker, supervisor):
-    """A report of suspected domestic violence filed by the worker at 09:00."""
+    """A report of suspected domestic violence seen and filed by the worker at 09:00 (the clocks run from discovery)."""
     with time_machine.travel(FILED, tick=False):
         return incident_services.file_incident(
-            by=worker, situations=["domestic_violence"], discovered_at=at(minutes=-20),
+            by=worker, situations=["domestic_violence"], discovered_at=FILED,
             place=ChildFactory().residence, description="邻居听到打骂声，孩子脸上有伤",
             child=ChildFactory(name="小明"))
 
@@ -177,8 +177,56 @@ def test_report_page_marks_late_recipients_and_late_feedback(client_for, inciden
     assert "已逾期" not in page_at(at(minutes=30))
     page = page_at(at(hours=2))
     police_row = page[page.index('id="recipient-police"'):page.index('id="recipient-civil_affairs"')]
-    assert "已逾期：应于 2026-11-30 10:00 前报告" in police_row
+    assert "应于 2026-11-30 10:00 前报告，已逾期1小时" in police_row
     log_at(incident, "police", at(hours=2), worker)
     page = page_at(at(days=3, hours=3))
     assert 'class="mb-3 alert alert-danger" id="police-feedback"' in page
     assert "应于 2026-12-03 11:00 前反馈（报告后3天内）" in page
+
+
+# ---------------------------------------------------------------- the clocks run from discovery (issue 13 item 4)
+
+def page_at(client_for, user, incident, moment) -> str:
+    with time_machine.travel(moment, tick=False):
+        return client_for(user).get(incident.get_absolute_url()).content.decode()
+
+
+def row(page: str, recipient: str) -> str:
+    start = page.index(f'id="recipient-{recipient}"')
+    return page[start:page.index("</li>", start)]
+
+
+def test_report_filed_at_once_shows_each_deadline_while_still_ahead(client_for, incident, worker):
+    page = page_at(client_for, worker, incident, at(minutes=10))
+    police, civil = row(page, "police"), row(page, "civil_affairs")
+    assert "公安机关：立即（发现后60分钟内）" in police
+    assert "截至 2026-11-30 10:00，还剩50分钟" in police and 'data-state="ahead"' in police
+    assert "县（市、区）民政局：发现后24小时内" in civil
+    assert "截至 2026-12-01 09:00，还剩23小时50分钟" in civil
+    assert 'id="filed-late"' not in page and "逾期" not in page
+
+
+def test_report_filed_two_days_after_discovery_shows_how_late(client_for, worker, supervisor):
+    with time_machine.travel(FILED, tick=False):
+        incident = incident_services.file_incident(
+            by=worker, situations=["domestic_violence"], discovered_at=at(days=-2),
+            place=ChildFactory().residence, description="孩子两天前被打，今天才告诉老师", child=ChildFactory())
+    page = page_at(client_for, worker, incident, at(minutes=5))
+    filed = page[page.index('id="filed-late"'):]
+    assert "发现后2天才填报" in filed[:200]
+    # Police: due 60 minutes after discovery, two days ago; 民政: due a day after discovery.
+    police, civil = row(page, "police"), row(page, "civil_affairs")
+    assert "应于 2026-11-28 10:00 前报告，已逾期1天23小时" in police and 'data-state="overdue"' in police
+    assert "应于 2026-11-29 09:00 前报告，已逾期1天" in civil
+    # The beat task alerts at once: the deadlines passed before the report was filed.
+    assert run_at(at(minutes=5))["late_alerts"] == 2
+
+    log_at(incident, "police", at(minutes=20), worker)
+    police = row(page_at(client_for, worker, incident, at(minutes=30)), "police")
+    assert "迟报1天23小时" in police and 'data-state="late"' in police
+
+
+def test_a_recipient_told_in_time_says_so(client_for, incident, worker):
+    log_at(incident, "police", at(minutes=40), worker)
+    police = row(page_at(client_for, worker, incident, at(minutes=45)), "police")
+    assert 'data-state="on_time"' in police and "按时报告" in police

@@ -142,6 +142,8 @@ RULES: dict[str, Rule] = {
     "visits:followup_list": _read(SIGNED_IN, Scope.NONE),
     "visits:followup_create": _form(scope=Scope.NONE),
     "visits:followup_detail": _read(),
+    "visits:followup_feedback": Rule(get=POST_ONLY, post=CASEWORK_OR_AUTHOR, scope=Scope.CHILD),
+    "visits:followup_received": _action(Can.RECEIVE_REPORTS),
     # case files
     "cases:list": _read(SIGNED_IN, Scope.NONE),
     "cases:case_create": _form(scope=Scope.NONE),
@@ -163,6 +165,7 @@ RULES: dict[str, Rule] = {
     "cases:resource_detail": _read(SIGNED_IN, Scope.DIRECTORY),
     "cases:resource_edit": _form(Can.DO_CASEWORK, Scope.DIRECTORY),
     # discovery reports
+    "cases:direct_service_create": _form(),
     "cases:incident_list": _read(SIGNED_IN, Scope.NONE),
     "cases:incident_create": _form(scope=Scope.NONE),
     "cases:incident_child_options": _read(SIGNED_IN, Scope.NONE),

@@ -35,8 +35,12 @@
         data[el.name] = el.value;
       }
     });
+    // A chosen file cannot be kept in a draft: remember how many, to say so if the draft is restored.
+    var fileInput = form.querySelector("input[type=file][name=photos]");
+    var chosen = fileInput && fileInput.files ? fileInput.files.length : 0;
     try {
-      storage().setItem(key, JSON.stringify({ saved: Date.now(), version: startVersion, data: data }));
+      storage().setItem(key, JSON.stringify({ saved: Date.now(), version: startVersion, data: data,
+                                              photosChosen: chosen }));
     } catch (e) { /* storage full: the form still works */ }
   }
 
@@ -57,6 +61,15 @@
     showCheckin();
   }
 
+  // Photos the server kept (ids in the hidden field) come back with the draft; photos only chosen on
+  // the phone do not: say so, so that no photo is silently lost.
+  function warnPhotos(draft) {
+    var notice = document.getElementById("photos-not-in-draft");
+    if (!notice || !draft.photosChosen) return;
+    notice.textContent = notice.getAttribute("data-text").replace("{n}", draft.photosChosen);
+    notice.classList.remove("d-none");
+  }
+
   function show(id) {
     var element = document.getElementById(id);
     if (element) element.classList.remove("d-none");
@@ -72,6 +85,7 @@
     if (String(draft.version || "") === String(startVersion)) {
       fill(draft.data);
       show("draft-notice");
+      warnPhotos(draft);
     } else {
       // Someone saved the record after this draft was begun: never pour the old draft over their
       // changes silently; the worker decides.
@@ -80,6 +94,7 @@
       if (restoreStale) {
         restoreStale.addEventListener("click", function () {
           fill(draft.data);
+          warnPhotos(draft);
           document.getElementById("draft-stale").classList.add("d-none");
           save();
         });
