@@ -5,6 +5,14 @@ Standalone (no Django), so whoever receives a hand-over can decrypt it with Pyth
 
     python handover/crypto.py decrypt DIR OUT --passphrase-file F
 
+and the backups (scripts/backup.sh, scripts/restore.sh) use the same scheme on one stream:
+
+    python handover/crypto.py encrypt-file IN OUT --passphrase-file F   (IN or OUT "-": stdin, stdout)
+    python handover/crypto.py decrypt-file IN OUT --passphrase-file F
+
+a single file starts with `THSALT1`, its 16-byte salt and n, r, p (4 bytes each, big endian), then the
+chunked stream described below.
+
 The scheme (also written into each hand-over's README and manifest, docs/privacy.md "Hand-over"):
 
 - key = scrypt(passphrase UTF-8, salt, n=2**15, r=8, p=1, length 32); one salt per hand-over, stored
@@ -132,13 +140,51 @@ def read_passphrase(path) -> str:
     return text
 
 
+SALT_MAGIC = b"THSALT1"
+
+
+def _stream(name: str, mode: str):
+    if name == "-":
+        return open((sys.stdin if "r" in mode else sys.stdout).fileno(), mode, closefd=False)
+    return open(name, mode)
+
+
+def encrypt_file(source, target, passphrase: str) -> None:
+    salt = new_salt()
+    target.write(SALT_MAGIC + salt + struct.pack(">III", SCRYPT["n"], SCRYPT["r"], SCRYPT["p"]))
+    writer = EncryptingWriter(target, derive_key(passphrase, salt))
+    while chunk := source.read(CHUNK):
+        writer.write(chunk)
+    writer.close()
+
+
+def decrypt_single(source, target, passphrase: str) -> None:
+    head = source.read(len(SALT_MAGIC) + 16 + 12)
+    if head[:len(SALT_MAGIC)] != SALT_MAGIC:
+        raise DecryptionError("not an encrypted backup")
+    salt = head[len(SALT_MAGIC):len(SALT_MAGIC) + 16]
+    n, r, p = struct.unpack(">III", head[len(SALT_MAGIC) + 16:])
+    for chunk in decrypt_stream(source, derive_key(passphrase, salt, n=n, r=r, p=p)):
+        target.write(chunk)
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Decrypt a Tonghu hand-over directory.")
-    parser.add_argument("command", choices=["decrypt"])
-    parser.add_argument("directory")
-    parser.add_argument("output")
+    parser = argparse.ArgumentParser(description="Decrypt a Tonghu hand-over directory; encrypt or decrypt a backup.")
+    parser.add_argument("command", choices=["decrypt", "encrypt-file", "decrypt-file"])
+    parser.add_argument("directory", help="the hand-over directory, or the input file (- for stdin)")
+    parser.add_argument("output", help="the output directory, or the output file (- for stdout)")
     parser.add_argument("--passphrase-file", required=True)
     args = parser.parse_args(argv)
+    if args.command != "decrypt":
+        passphrase = read_passphrase(args.passphrase_file)
+        action = encrypt_file if args.command == "encrypt-file" else decrypt_single
+        with _stream(args.directory, "rb") as source, _stream(args.output, "wb") as target:
+            try:
+                action(source, target, passphrase)
+            except DecryptionError as exc:
+                print(f"decryption failed: {exc}", file=sys.stderr)
+                return 1
+        return 0
     source, output = Path(args.directory), Path(args.output)
     manifest = json.loads((source / "manifest.json").read_text(encoding="utf-8"))
     key = key_from_manifest(manifest, read_passphrase(args.passphrase_file))

@@ -46,8 +46,7 @@ def _lines(path: Path, key: bytes | None):
         for chunk in crypto.decrypt_stream(source, key):
             rest += chunk
             *complete, rest = rest.split(b"\n")
-            for line in complete:
-                yield line
+            yield from complete
         if rest:
             yield rest
 
