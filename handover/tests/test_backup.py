@@ -71,9 +71,12 @@ def test_backup_restores_into_an_empty_database(worker, tmp_path, protected_medi
                 here.execute(f'SELECT count(*) FROM "{table}"')
                 theirs = other.execute(f'SELECT count(*) FROM "{table}"').fetchone()
                 assert theirs == here.fetchone(), table
-            here.execute("SELECT * FROM children_child WHERE id = %s", [child.pk])
+            # the child's whole row, every column (ciphertext included), as the database's own text
+            row = "SELECT to_jsonb(c)::text FROM children_child c WHERE id = %s"
+            here.execute(row, [child.pk])
             mine = here.fetchone()
-            assert other.execute("SELECT * FROM children_child WHERE id = %s", [child.pk]).fetchone() == mine
+            assert mine is not None and "麦晓琳" in mine[0]
+            assert other.execute(row, [child.pk]).fetchone() == mine
         assert (restored_media / child.photo.name).read_bytes() == b"\xff\xd8 photo bytes \xff\xd9"
     finally:
         with connection.cursor() as cursor:
