@@ -62,6 +62,8 @@ def exported_models() -> list[type[models.Model]]:
 def purged_models() -> list[type[models.Model]]:
     found = [m for m in exported_models()
              if m._meta.app_label not in KEPT_BY_PURGE_APPS and label_of(m) not in KEPT_BY_PURGE]
+    # the browser's export jobs name the user who started them (their zips go with the protected files)
+    found += [m for m in apps.get_app_config("handover").get_models() if m._meta.managed]
     for label in EXTRA_PURGED:
         try:
             found.append(apps.get_model(label))

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def test_the_lead_starts_the_export_the_bureau_downloads_it(client_for, lead, bureau, worker):
     ChildFactory(name="陈小雨")
     client = client_for(lead)
-    assert client.get("/handover/").status_code == 200
+    page = client.get("/handover/")
+    assert page.status_code == 200
+    assert [str(i["label"]) for i in page.context["nav_items"]].count("档案移交") == 1
     assert client.post("/handover/start/").status_code == 302
     assert client.post("/handover/start/").status_code == 302  # a second click: the same job
     job = HandoverExport.objects.get()
@@ -35,6 +37,7 @@ def test_the_lead_starts_the_export_the_bureau_downloads_it(client_for, lead, bu
     assert job.manifest_sha256 in status.content.decode()
     assert client.get("/handover/download/").status_code == 403  # the lead exports; the bureau downloads
 
+    assert [str(i["label"]) for i in client_for(bureau).get("/").context["nav_items"]].count("档案移交") == 1
     response = client_for(bureau).get("/handover/download/")
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
@@ -47,6 +50,7 @@ def test_nobody_else_opens_or_starts_it(client_for, worker, county_bureau, sysad
     for user in (worker, county_bureau, sysadmin):
         client = client_for(user)
         assert client.get("/handover/").status_code == 403
+        assert "档案移交" not in [str(i["label"]) for i in client.get("/").context["nav_items"]]
         assert client.post("/handover/start/").status_code == 403
         assert client.get("/handover/download/").status_code == 403
     assert not HandoverExport.objects.exists()
