@@ -86,9 +86,14 @@ def columns(model) -> list[Column]:
     return [Column(f.attname, f) for f in model._meta.concrete_fields]
 
 
+_AS_IS = frozenset({str, int, bool, float})
+
+
 def plain(value):
     """A column's value as JSON: dates ISO 8601 (datetimes in full, with their offset), decimals and UUIDs as
     strings, binary as base64, files by their name under the protected media root."""
+    if value is None or type(value) in _AS_IS:  # most columns: no conversion
+        return value
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):

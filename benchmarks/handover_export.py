@@ -1,10 +1,10 @@
 """Benchmark the hand-over export and its verification (issue 16 target: 100,000 children in ≤ 15 minutes and
 ≤ 1 GiB of memory).
 
-    .venv/bin/python benchmarks/handover.py --children 2000               # SQLite, in a temporary file
-    .venv/bin/python benchmarks/handover.py --children 100000             # the target size
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tonghu_bench .venv/bin/python benchmarks/handover.py
-    .venv/bin/python benchmarks/handover.py --children 2000 --pdfs 50     # time the PDFs on a sample
+    .venv/bin/python benchmarks/handover_export.py --children 2000               # SQLite, in a temporary file
+    .venv/bin/python benchmarks/handover_export.py --children 100000             # the target size
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tonghu_bench .venv/bin/python benchmarks/handover_export.py
+    .venv/bin/python benchmarks/handover_export.py --children 2000 --pdfs 50     # time the PDFs on a sample
 
 It builds a throwaway test database (the configured one is never touched), fills it with `generate_dataset`'s
 synthetic children (two parents each, category tags, history rows), runs `export_handover --no-pdfs` and
