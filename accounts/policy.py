@@ -44,6 +44,9 @@ class Can(StrEnum):
     # The workers' monthly self-reports (社工反馈) speak of their own difficulties: besides their author, only
     # the people who answer them read them. No other capability has exactly these holders.
     READ_WORKER_FEEDBACK = "read_worker_feedback"
+    # The hand-over of the archive at contract end (R9): the lead starts the export, the bureau downloads it.
+    EXPORT_HANDOVER = "export_handover"
+    DOWNLOAD_HANDOVER = "download_handover"
 
 
 _SW, _LEAD, _SUP = Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR
@@ -52,11 +55,12 @@ _BUREAU, _COUNTY, _ADMIN = Role.BUREAU, Role.COUNTY_BUREAU, Role.ADMIN
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     _SW: frozenset({Can.SEE_AREA, Can.HAVE_CASELOAD, Can.SEE_REGISTRY, Can.DO_CASEWORK}),
     _LEAD: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.DO_CASEWORK, Can.MANAGE_PROJECT, Can.LEAD_PROJECT,
-                      Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.READ_AUDIT_LOG, Can.READ_WORKER_FEEDBACK}),
+                      Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.READ_AUDIT_LOG, Can.READ_WORKER_FEEDBACK,
+                      Can.EXPORT_HANDOVER}),
     _SUP: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.DO_CASEWORK, Can.MANAGE_PROJECT, Can.SUPERVISE,
                      Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.READ_AUDIT_LOG, Can.READ_WORKER_FEEDBACK}),
     _BUREAU: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.REVIEW_ARTICLES, Can.RECEIVE_REPORTS,
-                        Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM}),
+                        Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.DOWNLOAD_HANDOVER}),
     _COUNTY: frozenset({Can.SEE_AREA, Can.SEE_REGISTRY, Can.RECEIVE_REPORTS, Can.SEE_OVERVIEW}),
     _ADMIN: frozenset({Can.SEE_TEAM, Can.ADMINISTER, Can.READ_AUDIT_LOG}),
 }
@@ -72,6 +76,8 @@ REPORT_REVIEWER = _SUP  # reviews a periodic report before the lead signs it off
 STAND_IN_APPROVER = {_SUP: _LEAD}
 # Who is told when the system itself fails (a task that gave up, a broken audit chain).
 SYSTEM_CONTACT = _ADMIN
+# Whose view the hand-over's PDFs are printed as when the command line exports (the whole project, read).
+HANDOVER_READER = _LEAD
 
 
 def allows(user, capability: Can) -> bool:

@@ -19,6 +19,9 @@ NAVIGATION = [
     (_("Effectiveness evaluation"), "evaluation:index", Can.SEE_REGISTRY),
     (_("Reports"), "reports:index", Can.SEE_OVERVIEW),
     (_("Team"), "accounts:team", Can.SEE_TEAM),
+    # one page, two duties: the lead exports the hand-over, the bureau downloads it (no role holds both)
+    (_("Hand-over of the archive"), "handover:index", Can.EXPORT_HANDOVER),
+    (_("Hand-over of the archive"), "handover:index", Can.DOWNLOAD_HANDOVER),
 ]
 
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("reports/", include("reports.urls")),
+    path("handover/", include("handover.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "activities",
     "evaluation",
     "reports",
+    "handover",  # the top: reads every app's tables and PDFs (docs/architecture.md)
 ]
 
 MIDDLEWARE = [
@@ -143,6 +144,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Uploads about children are never served by the web server directly: views check permission.
 PROTECTED_MEDIA_ROOT = env.path("PROTECTED_MEDIA_ROOT", default=str(VAR_DIR / "protected"))
+# Where scripts/backup.sh writes its encrypted archives (purge_after_handover deletes them too).
+BACKUP_DIR = env.path("BACKUP_DIR", default=str(VAR_DIR / "backups"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -193,6 +196,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Reports: a draft of each report whose period ended yesterday — the month on the 1st, the quarter,
     # the contract half-year and year (docs/reports.md) — for the lead to complete.
     "reports-period-drafts": {"task": "reports.tasks.period_report_drafts", "schedule": crontab(hour=2, minute=0)},
+    # 60 days before the last contract year ends: tell the lead once to prepare the hand-over (R9).
+    "handover-contract-end": {"task": "handover.tasks.contract_end_reminder", "schedule": crontab(hour=8, minute=10)},
 }
 
 # Encryption at rest: the first key encrypts, all keys decrypt (rotation: prepend a new key,

@@ -11,7 +11,7 @@ from accounts.policy import Role
 from accounts.uploads import ProtectedFileField
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_DIRS = ["accounts", "divisions", "children", "visits", "cases", "activities", "evaluation", "reports", "config"]
+APP_DIRS = ["accounts", "divisions", "children", "visits", "cases", "activities", "evaluation", "reports", "handover", "config"]
 # Where roles may be named: the policy itself, the user model's field, migrations, tests and the
 # demo data that creates one user per role.
 ROLE_ALLOWED = re.compile(r"(^accounts/policy\.py$|^accounts/models\.py$|/migrations/|/tests/|conftest\.py$|demo\.py$)")

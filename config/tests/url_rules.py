@@ -97,6 +97,11 @@ RULES: dict[str, Rule] = {
     "reports:sign_off": _action(Can.LEAD_PROJECT, Scope.ACTIVITY),
     "reports:submit": _action(Can.LEAD_PROJECT, Scope.ACTIVITY),
     "reports:decide": _action(Can.RECEIVE_REPORTS, Scope.ACTIVITY),
+    # the hand-over of the archive (R9): the lead exports, the bureau downloads; no object in the URL
+    "handover:index": _read((Can.EXPORT_HANDOVER, Can.DOWNLOAD_HANDOVER), Scope.NONE),
+    "handover:status": _read((Can.EXPORT_HANDOVER, Can.DOWNLOAD_HANDOVER), Scope.NONE),
+    "handover:start": _action(Can.EXPORT_HANDOVER, Scope.NONE),
+    "handover:download": _read(Can.DOWNLOAD_HANDOVER, Scope.NONE, get_ok=frozenset({200, 404})),
     # the registry (children)
     "children:list": _read(SIGNED_IN, Scope.NONE),
     "children:autocomplete": _read(SIGNED_IN, Scope.NONE),  # results through visible_to: none for the administrator

@@ -1,0 +1,76 @@
+"""The hand-over from the browser (the lead starts it, the task runs it, the bureau downloads the zip; both
+audited) and the reminder 60 days before the contract ends."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+
+from accounts.models import AuditEntry, Notification
+from activities.models import ContractYear
+from children.tests.factories import ChildFactory
+from handover import services
+from handover.models import HandoverExport
+from handover.tasks import contract_end_reminder
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_lead_starts_the_export_the_bureau_downloads_it(client_for, lead, bureau, worker):
+    ChildFactory(name="陈小雨")
+    client = client_for(lead)
+    page = client.get("/handover/")
+    assert page.status_code == 200
+    assert [str(i["label"]) for i in page.context["nav_items"]].count("档案移交") == 1
+    assert client.post("/handover/start/").status_code == 302
+    assert client.post("/handover/start/").status_code == 302  # a second click: the same job
+    job = HandoverExport.objects.get()
+    assert job.created_by == lead and job.job_status == HandoverExport.Job.QUEUED
+    assert AuditEntry.objects.filter(action="handover.started", username=lead.username).count() == 1
+
+    assert services.run_export(job.pk) is True  # the Celery task's body
+    assert services.run_export(job.pk) is False  # a second delivery does nothing
+    job.refresh_from_db()
+    assert job.job_status == HandoverExport.Job.DONE and job.progress == 100 and len(job.manifest_sha256) == 64
+    status = client.get("/handover/status/")
+    assert job.manifest_sha256 in status.content.decode()
+    assert client.get("/handover/download/").status_code == 403  # the lead exports; the bureau downloads
+
+    assert [str(i["label"]) for i in client_for(bureau).get("/").context["nav_items"]].count("档案移交") == 1
+    response = client_for(bureau).get("/handover/download/")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert "manifest.json" in archive.namelist() and "data/json/children.child.json" in archive.namelist()
+    assert "陈小雨" in archive.read("data/json/children.child.json").decode()
+    assert AuditEntry.objects.filter(action="handover.download", username=bureau.username).count() == 1
+
+
+def test_nobody_else_opens_or_starts_it(client_for, worker, county_bureau, sysadmin):
+    for user in (worker, county_bureau, sysadmin):
+        client = client_for(user)
+        assert client.get("/handover/").status_code == 403
+        assert "档案移交" not in [str(i["label"]) for i in client.get("/").context["nav_items"]]
+        assert client.post("/handover/start/").status_code == 403
+        assert client.get("/handover/download/").status_code == 403
+    assert not HandoverExport.objects.exists()
+
+
+def test_download_before_any_export_is_a_404(client_for, bureau):
+    assert client_for(bureau).get("/handover/download/").status_code == 404
+
+
+def test_the_lead_is_reminded_once_60_days_before_the_contract_ends(lead, bureau, settings):
+    year = ContractYear.objects.create(name="2026–2027", signed_on=datetime.date(2026, 3, 15))
+    assert year.ends_on == datetime.date(2027, 3, 14)
+    assert services.remind_contract_end(today=datetime.date(2027, 1, 12)) == 0  # 61 days before
+    assert services.remind_contract_end(today=datetime.date(2027, 1, 13)) == 1  # 60 days before
+    assert services.remind_contract_end(today=datetime.date(2027, 1, 14)) == 0  # already told
+    note = Notification.objects.get(recipient=lead)
+    assert "2027-03-14" in note.title
+    assert not Notification.objects.filter(recipient=bureau).exists()
+    # a renewal (a later contract year) moves the reminder to the new end
+    ContractYear.objects.create(name="2027–2028", signed_on=datetime.date(2027, 3, 15))
+    assert services.remind_contract_end(today=datetime.date(2027, 1, 20)) == 0
+    assert "handover-contract-end" in settings.CELERY_BEAT_SCHEDULE
+    assert contract_end_reminder() == 0
