@@ -132,41 +132,24 @@ def move_out(*, household: Household, child: Child, by, new_name: str = "") -> H
 # ---------------------------------------------------------------- from a ledger import
 
 
-def _guardian_keys(child: Child, parents: list) -> list[tuple]:
-    """Ways of saying "the same guardian": name and phone, or the guardian's ID number (the ledger has an ID
-    column for the parents only: the parent whose name is the guardian's)."""
-    keys = []
+def _guardian_key(child: Child) -> tuple | None:
+    """"The same guardian": the guardian's name and phone, compared without spaces. The ledger has no ID
+    number column for the guardian or the parents (importing/columns.py), so no ID is compared here; a
+    guardian without a phone is never grouped by the import (the worker groups by hand)."""
     name, phone = compact(child.guardian_name or ""), compact(child.guardian_phone or "")
-    if name and phone:
-        keys.append(("name_phone", name, phone))
-    for parent in parents:
-        if parent.id_number and name and compact(parent.name or "") == name:
-            keys.append(("id", compact(parent.id_number).upper()))
-    return keys
+    return (name, phone) if name and phone else None
 
 
 def propose_from_import(planned: list, *, by) -> list[Household]:
     """Children of one ledger (`planned`: the import's `PlannedChild` rows, not saved yet) with the same
-    guardian (name and phone, or ID number) in the same village at the same address are proposed as one
+    guardian (name and phone) in the same village at the same address are proposed as one
     household, 待确认 until a worker confirms it (docs/households.md). Sets `child.household` before the
     children are inserted, so their first history row already names it."""
-    root = list(range(len(planned)))
-
-    def find(i: int) -> int:
-        while root[i] != i:
-            root[i] = root[root[i]]
-            i = root[i]
-        return i
-
-    first_with: dict[tuple, int] = {}
-    for i, row in enumerate(planned):
-        place = (row.child.residence_id, compact(row.child.address or ""))
-        for key in _guardian_keys(row.child, row.parents):
-            other = first_with.setdefault((place, key), i)
-            root[find(i)] = find(other)
-    groups: dict[int, list] = defaultdict(list)
-    for i, row in enumerate(planned):
-        groups[find(i)].append(row.child)
+    groups: dict[tuple, list] = defaultdict(list)
+    for row in planned:
+        key = _guardian_key(row.child)
+        if key is not None:
+            groups[(row.child.residence_id, compact(row.child.address or ""), key)].append(row.child)
     proposed = []
     for members in groups.values():
         if len(members) < 2:
