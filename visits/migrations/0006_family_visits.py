@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('children', '0013_households'),
-        ('visits', '0003_concurrency_guards'),
+        ('visits', '0005_pending_visit_photos'),
     ]
 
     operations = [
