@@ -223,7 +223,7 @@ def change_history(child: Child) -> list[HistoryEntry]:
 PROFILE_PREFETCH = ["parents", "household_members", "category_links__category", "benefit_enrolments__benefit",
                     "benefit_enrolments__checked_by"]
 PROFILE_SELECT = ["residence", "hukou", "social_worker", "child_director", "child_supervisor", "village_contact",
-                  "created_by"]
+                  "created_by", "household"]
 
 
 def profile_context(child: Child, user) -> dict:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, list_views, risk_views, views
+from . import household_views, import_views, list_views, risk_views, views
 
 app_name = "children"
 urlpatterns = [
@@ -29,6 +29,15 @@ urlpatterns = [
     path("<int:pk>/risk/events/new/", risk_views.risk_event_new, name="risk_event_new"),
     path("<int:pk>/risk/no-case/", risk_views.no_case_reason, name="no_case_reason"),
     path("high-risk-no-case/", risk_views.high_risk_no_case, name="high_risk_no_case"),
+    # households (家庭): siblings grouped as one family (docs/households.md)
+    path("families/", household_views.household_list, name="household_list"),
+    path("families/new/<int:child_pk>/", household_views.household_create, name="household_create"),
+    path("families/<int:pk>/", household_views.household_detail, name="household_detail"),
+    path("families/<int:pk>/edit/", household_views.household_edit, name="household_edit"),
+    path("families/<int:pk>/confirm/", household_views.household_confirm, name="household_confirm"),
+    path("families/<int:pk>/add/", household_views.household_add, name="household_add"),
+    path("families/<int:pk>/move-out/<int:child_pk>/", household_views.household_move_out,
+         name="household_move_out"),
     # ledger import and export
     path("import/", import_views.import_start, name="import"),
     path("to-confirm/", import_views.import_pending, name="pending"),

@@ -89,6 +89,21 @@ class VisitForm(VersionedFormMixin, SubmissionTokenMixin, forms.ModelForm):
         return cleaned
 
 
+class FamilyVisitForm(VisitForm):
+    """家庭探访: the visit form for a household, with the children visited ticked (docs/households.md).
+    Photos are kept with the first child's visit, so the same picture is not stored once per child."""
+
+    children = forms.ModelMultipleChoiceField(
+        label=_("Children visited"), queryset=Child.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick the children of this family you visited.")})
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["children"].queryset = members
+        self.fields["children"].initial = [child.pk for child in members]
+        self.fields["child_seen"].label = _("Children seen")
+
+
 class FamilyCallForm(forms.ModelForm):
     class Meta:
         model = FamilyCall

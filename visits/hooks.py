@@ -45,8 +45,9 @@ def compliance_card(request):
     return Card(title=_("Home visits to high and medium-high risk families this month"),
                 url=reverse("visits:compliance"), value=f"{data['total_visits']}/{data['target']}",
                 note=_("%(visited)s of %(children)s families visited, %(missed)s not yet") % {
-                    "visited": data["visited"], "children": data["children"], "missed": data["missed"]},
-                level="success" if data["target_met"] and not data["missed"] else "warning")
+                    "visited": data["families_visited"], "children": data["families"],
+                    "missed": data["families_missed"]},
+                level="success" if data["target_met"] and not data["families_missed"] else "warning")
 
 
 def timeline_events(child, user):

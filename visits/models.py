@@ -92,6 +92,11 @@ class Visit(models.Model):
     }
 
     child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.PROTECT, related_name="visits")
+    # A family visit (家庭探访): one visit to a household recorded for several of its children at once is one
+    # row per child sharing this key; the contract's family target counts the key once (docs/households.md).
+    household = models.ForeignKey("children.Household", verbose_name=_("family"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="visits", editable=False)
+    household_visit = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     type = models.CharField(_("visit type"), max_length=8, choices=Type.choices, default=Type.HOME)
     visited_on = models.DateField(_("visit date"), db_index=True)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
@@ -158,6 +163,12 @@ class Visit(models.Model):
     def can_change(self, user) -> bool:
         """Called on a visit fetched through visible_to(user): its author or a reviewer."""
         return self.child.can_change(user) and (user.pk == self.recorded_by_id or user.can(Can.MANAGE_PROJECT))
+
+    def family_visit_siblings(self):
+        """The other visits recorded with this one in the same family visit."""
+        if self.household_visit is None:
+            return Visit.objects.none()
+        return Visit.objects.filter(household_visit=self.household_visit).exclude(pk=self.pk).select_related("child")
 
     def hazard_labels(self) -> list[str]:
         labels = dict(SafetyHazard.choices)

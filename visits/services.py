@@ -1,10 +1,12 @@
 """Visit scheduling, recording, escalation and compliance: the writes across models live here."""
 
 import datetime
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import Substr
@@ -16,7 +18,7 @@ from accounts.concurrency import StaleEditError, claim_version, create_once
 from accounts.models import User
 from accounts.policy import Can
 from accounts.services import notify, users_who_can
-from children.models import Child, RiskLevel, RiskPolicy
+from children.models import Child, Household, RiskLevel, RiskPolicy
 from divisions.models import Division
 
 from . import cadence
@@ -181,6 +183,34 @@ def create_visit(*, visit: Visit, by: User, photos=(), token=None) -> Visit:
 
 
 @transaction.atomic
+def create_family_visit(*, visit: Visit, children, by: User, photos=(), token=None) -> list[Visit]:
+    """家庭探访: one visit to a household, recorded for each of the chosen children (one row per child, the
+    same answers, one `household_visit` key): the family target counts it once, each child has its visit
+    (docs/households.md). `visit` is the filled form's unsaved visit; its child is ignored. The children
+    must be of `visit.household`. Returns the visits; a second post of the same form returns the first's."""
+    household = visit.household
+    children = list(children)
+    if not children or any(child.household_id != household.pk for child in children):
+        raise ValidationError(_("Choose the children of this family who were visited."))
+    key = uuid.uuid4()
+
+    def create():
+        fields = {f.attname: getattr(visit, f.attname) for f in Visit._meta.concrete_fields
+                  if f.name not in ("id", "child", "submission_token", "household_visit", "version")}
+        made = []
+        for n, child in enumerate(children):
+            row = Visit(**fields)
+            row.child, row.household, row.household_visit = child, household, key
+            made.append(create_visit(visit=row, by=by, photos=photos if n == 0 else (),
+                                     token=token if n == 0 else None))
+        return made[0]
+
+    first, _created = create_once(Visit, token, create)
+    return list(Visit.objects.filter(household_visit=first.household_visit).select_related("child")
+                .order_by("id")) if first.household_visit else [first]
+
+
+@transaction.atomic
 def update_visit(*, visit: Visit, expected_version: int, by: User, photos=()) -> Visit:
     """Save an edited visit unless someone saved it since the form was opened (nothing is overwritten)."""
     claim_version(visit, expected_version)
@@ -310,14 +340,25 @@ def overview(*, user: User, today: datetime.date) -> dict:
 
 @dataclass
 class ComplianceRow:
+    """One line of the monthly compliance: families (家庭: a confirmed household counts once, a child in none
+    is a family of one) and children, and home visits counted both ways (a family visit to two siblings is
+    one family visit and two child visits)."""
+
     label: str
     children: int = 0
     visited: int = 0
-    visits: int = 0
+    visits: int = 0  # family visits (家庭探访), the contract's unit
+    child_visits: int = 0
+    families: int = 0
+    families_visited: int = 0
 
     @property
     def missed(self) -> int:
         return self.children - self.visited
+
+    @property
+    def families_missed(self) -> int:
+        return self.families - self.families_visited
 
 
 def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -325,31 +366,57 @@ def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
     return first, cadence.end_of_next_month(first - datetime.timedelta(days=1))
 
 
+CONFIRMED_HOUSEHOLD = Q(household__status=Household.Status.CONFIRMED)
+
+
+def family_key(child: Child):
+    """The family a child counts in: its household once confirmed, else the child alone."""
+    if child.household_id and child.household.status == Household.Status.CONFIRMED:
+        return ("household", child.household_id)
+    return ("child", child.pk)
+
+
+def family_visit_count(visits) -> dict:
+    """Aggregates of a visit queryset: family visits (a household visit's rows once) and child visits."""
+    counts = visits.aggregate(keyed=Count("household_visit", distinct=True),
+                              single=Count("id", filter=Q(household_visit__isnull=True)), rows=Count("id"))
+    return {"family_visits": counts["keyed"] + counts["single"], "child_visits": counts["rows"]}
+
+
 def compliance_summary(*, user: User, month: datetime.date) -> dict:
-    """The three numbers of the home card, as compliance() counts them, in two aggregate queries
+    """The numbers of the home card, as compliance() counts them, in two aggregate queries
     (the card used to build the whole report: every child and every visit of the month)."""
     first, last = month_bounds(month)
     levels = list(cadence.MONTHLY_LEVELS)
     home_visit = Visit.objects.filter(type=Visit.Type.HOME, visited_on__gte=first, visited_on__lte=last)
+    seen = Q(Exists(home_visit.filter(child=OuterRef("pk"))))
     children = (Child.objects.visible_to(user).in_registry().filter(risk_level__in=levels)
-                .aggregate(children=Count("pk"), visited=Count("pk", filter=Q(Exists(
-                    home_visit.filter(child=OuterRef("pk")))))))
-    total_visits = Visit.objects.visible_to(user).filter(
-        type=Visit.Type.HOME, visited_on__gte=first, visited_on__lte=last, risk_level__in=levels).count()
+                .aggregate(children=Count("pk"), visited=Count("pk", filter=seen),
+                           households=Count("household", distinct=True, filter=CONFIRMED_HOUSEHOLD),
+                           alone=Count("pk", filter=~CONFIRMED_HOUSEHOLD | Q(household__isnull=True)),
+                           households_visited=Count("household", distinct=True, filter=CONFIRMED_HOUSEHOLD & seen),
+                           alone_visited=Count("pk", filter=(~CONFIRMED_HOUSEHOLD | Q(household__isnull=True)) & seen)))
+    counts = family_visit_count(Visit.objects.visible_to(user).filter(
+        type=Visit.Type.HOME, visited_on__gte=first, visited_on__lte=last, risk_level__in=levels))
     target = RiskPolicy.current().monthly_visit_target
-    return {"total_visits": total_visits, "target": target, "target_met": total_visits >= target,
+    families = children["households"] + children["alone"]
+    families_visited = children["households_visited"] + children["alone_visited"]
+    return {"total_visits": counts["family_visits"], "child_visits": counts["child_visits"], "target": target,
+            "target_met": counts["family_visits"] >= target,
             "children": children["children"], "visited": children["visited"],
-            "missed": children["children"] - children["visited"]}
+            "missed": children["children"] - children["visited"],
+            "families": families, "families_visited": families_visited, "families_missed": families - families_visited}
 
 
 def compliance(*, user: User, month: datetime.date) -> dict:
-    """High and medium-high risk children visited at home at least once in the month, and the number of
-    such home visits against the contract's monthly target, per worker and county; who was missed."""
+    """High and medium-high risk families (and their children) visited at home at least once in the month,
+    and the number of family visits against the contract's monthly target (家庭探访: one visit to a household
+    with several children counts once), per worker and county; which children were missed."""
     first, last = month_bounds(month)
     policy = RiskPolicy.current()
     levels = list(cadence.MONTHLY_LEVELS)
     children = list(Child.objects.visible_to(user).in_registry().filter(risk_level__in=levels)
-                    .select_related("social_worker", "residence")
+                    .select_related("social_worker", "residence", "household")
                     .annotate(home_visits=Count("visits", filter=Q(
                         visits__type=Visit.Type.HOME, visits__visited_on__gte=first,
                         visits__visited_on__lte=last)))
@@ -359,12 +426,16 @@ def compliance(*, user: User, month: datetime.date) -> dict:
               # was on the day, so the visits and the children visited agree (issue 13 item 9)
               .filter(type=Visit.Type.HOME, visited_on__gte=first, visited_on__lte=last,
                       child__risk_level__in=levels, child__status=Child.Status.REGISTERED)
-              .values("recorded_by", "recorded_by__full_name", "recorded_by__username", "child__residence_id"))
+              .values("id", "household_visit", "recorded_by", "recorded_by__full_name", "recorded_by__username",
+                      "child__residence_id"))
     visits = list(visits)
     names = county_names([c.residence_id[:6] for c in children] + [v["child__residence_id"][:6] for v in visits])
     unassigned = _("Unassigned")
     by_worker: dict = defaultdict(lambda: ComplianceRow(label=unassigned))
     by_county: dict = {}
+    families: dict = defaultdict(set)  # row → family keys; row → keys of families visited
+    families_visited: dict = defaultdict(set)
+    all_families, all_visited = set(), set()
     for child in children:
         worker_key = child.social_worker_id
         row = by_worker[worker_key]
@@ -372,23 +443,43 @@ def compliance(*, user: User, month: datetime.date) -> dict:
             row.label = str(child.social_worker)
         county = child.residence_id[:6]
         crow = by_county.setdefault(county, ComplianceRow(label=names.get(county, county)))
+        family = family_key(child)
+        all_families.add(family)
+        if child.home_visits:
+            all_visited.add(family)
         for r in (row, crow):
             r.children += 1
             r.visited += child.home_visits > 0
-    visits_by_worker = Counter()
+            families[id(r)].add(family)
+            if child.home_visits:
+                families_visited[id(r)].add(family)
+    family_visits_by_worker: dict = defaultdict(set)
+    family_visits_by_county: dict = defaultdict(set)
+    child_visits_by_worker = Counter()
     for v in visits:
-        visits_by_worker[v["recorded_by"]] += 1
+        key = v["household_visit"] or v["id"]
+        child_visits_by_worker[v["recorded_by"]] += 1
+        family_visits_by_worker[v["recorded_by"]].add(key)
         county = v["child__residence_id"][:6]
-        by_county.setdefault(county, ComplianceRow(label=names.get(county, county))).visits += 1
+        crow = by_county.setdefault(county, ComplianceRow(label=names.get(county, county)))
+        crow.child_visits += 1
+        family_visits_by_county[county].add(key)
         if v["recorded_by"] not in by_worker:
             by_worker[v["recorded_by"]].label = v["recorded_by__full_name"] or v["recorded_by__username"]
-    for key, count in visits_by_worker.items():
-        by_worker[key].visits = count
-    total_visits = sum(visits_by_worker.values())
+    for key, count in child_visits_by_worker.items():
+        by_worker[key].child_visits = count
+        by_worker[key].visits = len(family_visits_by_worker[key])
+    for county, keys in family_visits_by_county.items():
+        by_county[county].visits = len(keys)
+    for r in [*by_worker.values(), *by_county.values()]:
+        r.families, r.families_visited = len(families[id(r)]), len(families_visited[id(r)])
+    total_visits = len({v["household_visit"] or v["id"] for v in visits})
     return {
         "first": first, "last": last, "target": policy.monthly_visit_target,
-        "total_visits": total_visits, "target_met": total_visits >= policy.monthly_visit_target,
+        "total_visits": total_visits, "child_visits": len(visits),
+        "target_met": total_visits >= policy.monthly_visit_target,
         "children": len(children), "visited": sum(c.home_visits > 0 for c in children),
+        "families": len(all_families), "families_visited": len(all_visited),
         "missed": [c for c in children if not c.home_visits],
         "by_worker": sorted(by_worker.values(), key=lambda r: (-r.missed, r.label)),
         "by_county": [by_county[k] for k in sorted(by_county)],

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Substr
 
-from children.models import Child, RiskLevel
+from children.models import Child, Household, RiskLevel
 from children.stats import Row, in_area, registered_on
 from divisions.models import Division
 
@@ -21,8 +21,10 @@ CONTRACT_LEVELS = [RiskLevel.HIGH, RiskLevel.MEDIUM_HIGH]  # visited at home eve
 
 @dataclass
 class VisitFigures:
-    total: int = 0
+    total: int = 0  # visit records: one per child (a family visit to two siblings is two)
+    family_visits: int = 0  # 家庭探访: a visit recorded for a household once (docs/households.md)
     children_visited: int = 0
+    families_visited: int = 0  # confirmed households once, children in none one each
     hours: float = 0
     child_not_seen: int = 0
     with_hazards: int = 0
@@ -34,6 +36,8 @@ class VisitFigures:
     month_start: datetime.date | None = None
     high_risk_children: int = 0  # high and medium-high in the registry on `end`
     high_risk_visited: int = 0  # …of whom visited at home in that month
+    high_risk_families: int = 0  # the same children as families (a confirmed household once)
+    high_risk_families_visited: int = 0
     overdue_due_visits: int = 0  # due visits still open with a date before `end`
     follow_up_contacts: int = 0  # 随访
     follow_up_children: int = 0
@@ -46,6 +50,16 @@ class VisitFigures:
     @property
     def high_risk_missed(self) -> int:
         return self.high_risk_children - self.high_risk_visited
+
+    @property
+    def high_risk_families_missed(self) -> int:
+        return self.high_risk_families - self.high_risk_families_visited
+
+
+CONFIRMED = Q(household__status=Household.Status.CONFIRMED)
+ALONE = ~CONFIRMED | Q(household__isnull=True)
+VISIT_CONFIRMED = Q(child__household__status=Household.Status.CONFIRMED)
+VISIT_ALONE = ~VISIT_CONFIRMED | Q(child__household__isnull=True)
 
 
 def _high_risk_missed_q(month_start: datetime.date, end: datetime.date) -> Q:
@@ -69,8 +83,14 @@ def period_figures(start: datetime.date, end: datetime.date, *, area: str | None
     # 1. totals
     totals = visits.aggregate(n=Count("id"), children=Count("child_id", distinct=True),
                               minutes=Sum("duration_minutes"), not_seen=Count("id", filter=Q(child_seen=False)),
-                              hazards=Count("id", filter=~Q(hazards=[])))
+                              hazards=Count("id", filter=~Q(hazards=[])),
+                              keyed=Count("household_visit", distinct=True),
+                              single=Count("id", filter=Q(household_visit__isnull=True)),
+                              households=Count("child__household", distinct=True, filter=VISIT_CONFIRMED),
+                              alone=Count("child_id", distinct=True, filter=VISIT_ALONE))
     f.total, f.children_visited = totals["n"], totals["children"]
+    f.family_visits = totals["keyed"] + totals["single"]
+    f.families_visited = totals["households"] + totals["alone"]
     f.hours = round((totals["minutes"] or 0) / 60, 1)
     f.child_not_seen, f.with_hazards = totals["not_seen"], totals["hazards"]
     # 2–5. by type, county, risk at the visit, parents' contact
@@ -90,9 +110,16 @@ def period_figures(start: datetime.date, end: datetime.date, *, area: str | None
     registry = in_area(Child.objects.filter(registered_on(end)), area)
     visited = Visit.objects.filter(child=OuterRef("pk"), type=Visit.Type.HOME, visited_on__gte=f.month_start,
                                    visited_on__lte=end)
+    seen = Q(Exists(visited))
     rule = registry.filter(risk_level__in=CONTRACT_LEVELS).aggregate(
-        n=Count("id"), visited=Count("id", filter=Q(Exists(visited))))
+        n=Count("id"), visited=Count("id", filter=seen),
+        households=Count("household", distinct=True, filter=CONFIRMED),
+        alone=Count("id", filter=ALONE),
+        households_visited=Count("household", distinct=True, filter=CONFIRMED & seen),
+        alone_visited=Count("id", filter=ALONE & seen))
     f.high_risk_children, f.high_risk_visited = rule["n"], rule["visited"]
+    f.high_risk_families = rule["households"] + rule["alone"]
+    f.high_risk_families_visited = rule["households_visited"] + rule["alone_visited"]
     # 7. due visits still open and late on `end` (the due dates of the past are not kept)
     f.overdue_due_visits = in_area(DueVisit.objects.filter(due_on__lt=end, child__in=registry), area,
                                    "child__residence").count()

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("compliance/", views.compliance, name="compliance"),
     path("child/<int:child_pk>/new/", views.visit_create, name="visit_create"),
+    path("family/<int:household_pk>/new/", views.household_visit_create, name="household_visit_create"),
     path("<int:pk>/", views.visit_detail, name="visit_detail"),
     path("<int:pk>/edit/", views.visit_edit, name="visit_edit"),
     path("photos/<int:pk>/", views.photo, name="photo"),

@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,10 +12,10 @@ from django.views.decorators.cache import never_cache
 
 from accounts.policy import Can, get_changeable_or_404, require
 from accounts.services import audit
-from children.models import Child
+from children.models import Child, Household
 
 from . import photos, services
-from .forms import FamilyCallForm, VisitForm
+from .forms import FamilyCallForm, FamilyVisitForm, VisitForm
 from .models import DueVisit, FamilyCall, Visit, VisitPhoto
 
 
@@ -73,6 +74,32 @@ def _kept_context(request, form, kept) -> dict:
 
 
 @login_required
+def household_visit_create(request, household_pk):
+    """家庭探访: one visit to a confirmed household, recorded for each child ticked (docs/households.md)."""
+    household = get_changeable_or_404(Household.objects.filter(status=Household.Status.CONFIRMED), request.user,
+                                      pk=household_pk)
+    members = (Child.objects.visible_to(request.user).in_registry().filter(household=household)
+               .select_related("residence").order_by("birth_date", "name"))
+    form = FamilyVisitForm(request.POST or None, request.FILES or None, members=members,
+                           initial={"visited_on": timezone.localdate(), "type": Visit.Type.HOME},
+                           instance=Visit(household=household))
+    kept = photos.kept_from(request.POST, request.user) if request.method == "POST" else []
+    if request.method == "POST" and form.is_valid():
+        try:
+            visits = services.create_family_visit(visit=form.save(commit=False), children=form.cleaned_data["children"],
+                                                  by=request.user, photos=[*kept, *form.cleaned_data["photos"]],
+                                                  token=form.cleaned_data.get("submission_token"))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The family visit is saved for %(n)s children.") % {"n": len(visits)})
+            return redirect(f"{visits[0].get_absolute_url()}?saved=family-{household.pk}")
+    return render(request, "visits/visit_form.html", {"form": form, "household": household, "members": members,
+                                                      **_kept_context(request, form, kept),
+                                                      "draft_key": f"family-{household.pk}"})
+
+
+@login_required
 def visit_edit(request, pk):
     visit = get_changeable_or_404(Visit.objects.select_related("child"), request.user, pk=pk)
     form = VisitForm(request.POST or None, request.FILES or None, instance=visit)
@@ -95,11 +122,13 @@ def visit_edit(request, pk):
 @login_required
 def visit_detail(request, pk):
     visit = get_object_or_404(
-        Visit.objects.visible_to(request.user).select_related("child", "recorded_by", "updated_by"), pk=pk)
+        Visit.objects.visible_to(request.user).select_related("child", "recorded_by", "updated_by", "household"),
+        pk=pk)
     audit(user=request.user, action="visit.view", target=visit, request=request)
     return render(request, "visits/visit_detail.html", {
         "visit": visit, "child": visit.child, "photos": visit.photos.all(),
         "family_calls": visit.family_calls.all(), "can_change": visit.can_change(request.user),
+        "family_visit": visit.family_visit_siblings().filter(child__in=Child.objects.visible_to(request.user)),
         "saved_draft": request.GET.get("saved", "")})
 
 

@@ -6,6 +6,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.services import audit
 
+from ..households import propose_from_import
 from ..models import Child, ChildCategory, Parent, phone_index
 from ..signals import children_created_in_bulk
 from .checking import ImportPlan, plan_import
@@ -25,6 +26,7 @@ def save_plan(plan: ImportPlan, *, by=None, filename: str = "", request=None) ->
         children.append(child)
     user = by if by is not None and by.is_authenticated else None
     reason = str(_("Ledger import"))
+    households = propose_from_import(plan.rows, by=user)  # siblings, 待确认 (docs/households.md)
     bulk_create_with_history(children, Child, batch_size=500, default_user=user, default_change_reason=reason)
     parents, links = [], []
     for planned in plan.rows:
@@ -38,7 +40,8 @@ def save_plan(plan: ImportPlan, *, by=None, filename: str = "", request=None) ->
             links.append(link)
     bulk_create_with_history(parents, Parent, batch_size=500, default_user=user, default_change_reason=reason)
     bulk_create_with_history(links, ChildCategory, batch_size=500, default_user=user, default_change_reason=reason)
-    audit(user=user, action="children.import", request=request, file=filename, children=len(children))
+    audit(user=user, action="children.import", request=request, file=filename, children=len(children),
+          households=len(households))
     children_created_in_bulk.send(sender=Child, child_ids=[child.pk for child in children])
     return children
 

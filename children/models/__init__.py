@@ -3,7 +3,7 @@
 - `reference`: child categories, benefits, contacts on the ground (reference data)
 - `policy`: risk levels and the risk and visit policy the project lead edits
 - `child`: the child record, its scoping rule and the helpers behind its search columns
-- `family`: parents and household members
+- `family`: parents, household members, and households grouping siblings
 - `benefits`: category tags, benefit enrolments and the 应享未享 rule
 - `assessments`: risk assessments and the events that call for one
 - `imports`: a ledger upload and its checked plan between preview and confirm
@@ -24,7 +24,7 @@ from .child import (
     phone_index,
     photo_upload_to,
 )
-from .family import HouseholdMember, Parent
+from .family import Household, HouseholdMember, Parent
 from .imports import LedgerImport
 from .policy import RiskLevel, RiskPolicy
 from .reference import Benefit, Category, Contact
@@ -32,7 +32,7 @@ from .reference import Benefit, Category, Contact
 __all__ = [
     "LedgerImport",
     "SCORE_FIELDS", "SURNAME_PINYIN", "Benefit", "BenefitEnrolment", "Category", "Child", "ChildCategory",
-    "ChildQuerySet", "ChildRelatedQuerySet", "Contact", "HouseholdMember", "Parent", "RiskAssessment", "RiskEvent",
+    "ChildQuerySet", "ChildRelatedQuerySet", "Contact", "Household", "HouseholdMember", "Parent", "RiskAssessment", "RiskEvent",
     "RiskLevel", "RiskPolicy", "age_on", "benefit_gap_q", "birthday_years_ago", "evidence_upload_to", "name_pinyin",
     "phone_index", "photo_upload_to",
 ]

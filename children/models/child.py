@@ -249,6 +249,9 @@ class Child(models.Model):
     residence = models.ForeignKey("divisions.Division", verbose_name=_("actual residence"), on_delete=models.PROTECT,
                                   related_name="+")
     address = EncryptedTextField(_("address"), blank=True)
+    # 家庭: siblings grouped as one family (docs/households.md); changed only by children.households
+    household = models.ForeignKey("children.Household", verbose_name=_("family"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="children", editable=False)
     photo = ProtectedFileField(_("photo"), upload_to=photo_upload_to, blank=True)
 
     # 2. categories

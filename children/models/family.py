@@ -1,12 +1,16 @@
-"""The child's family: one row per parent (docs/domain.md §3.3) and the other members of the household."""
+"""The child's family: one row per parent (docs/domain.md §3.3), the other members of the household, and the
+household (家庭) that groups siblings (docs/households.md)."""
 
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.fields import EncryptedCharField
+from accounts.policy import Can, allows
 
 from .. import idnumber
 from .child import Child, ChildRelatedQuerySet, phone_index
@@ -117,3 +121,58 @@ class HouseholdMember(models.Model):
     def get_absolute_url(self):
         return self.child.get_absolute_url() + "#household"
 
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "HouseholdQuerySet":
+        """A household is seen by whoever sees one of its children (never deleted, so never empty for long)."""
+        return self.filter(pk__in=Child.objects.visible_to(user).filter(household__isnull=False)
+                           .values("household_id"))
+
+
+class Household(models.Model):
+    """家庭: children of one family (siblings with the same guardian at the same address), so that one visit
+    to the family counts once for the contract's family target (docs/households.md). Not the people living
+    with a child (that is `HouseholdMember`). Never deleted: a wrong grouping is split by moving children
+    out; a household left with no child stays, empty, in the change history."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("To be confirmed")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    class Source(models.TextChoices):
+        IMPORT = "import", _("Ledger import")
+        WORKER = "worker", _("Entered by a worker")
+
+    name = models.CharField(_("family name"), max_length=60,
+                            help_text=_("How the team calls the family, e.g. 张建国家 (the guardian's name)."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED,
+                              db_index=True)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.WORKER)
+    note = models.CharField(_("note"), max_length=200, blank=True,
+                            help_text=_("Required when the children live in different villages (e.g. one stays "
+                                        "with grandparents in the next village on school days)."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("children:household_detail", args=[self.pk])
+
+    def can_change(self, user) -> bool:
+        """Called on a household fetched through visible_to(user)."""
+        return allows(user, Can.DO_CASEWORK)

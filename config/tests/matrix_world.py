@@ -18,6 +18,7 @@ from cases.incidents import services as incident_services
 from cases.models import Case, Incident, Resource, ResourceType, Situation
 from cases.tests.case_helpers import case_through
 from children import idnumber
+from children.households import create_household
 from children.services import record_assessment
 from children.tests.factories import BenefitEnrolmentFactory, ChildCategoryFactory, ChildFactory
 from conftest import CHIKAN, LEIZHOU, SUIXI, make_user
@@ -102,6 +103,8 @@ def build_area(area: str, worker, supervisor) -> dict:
     approved = ArticleFactory(author=worker, activity=activity, status=Article.Status.APPROVED,
                               approved_at=timezone.now(), **checked)
     article_image = ArticleImage.objects.create(article=article, image=_jpeg(), uploaded_by=worker)
+    siblings = [ChildFactory(residence_id=village.pk, social_worker=worker, guardian_name="张建国") for _ in range(2)]
+    household = create_household(children=siblings, name="张建国家", by=worker)
     notification = Notification.objects.create(recipient=worker, title="提醒", url="/")
     report = Report.objects.create(kind="analysis", period="2026-11", county_id=village.pk[:6],
                                    period_start=datetime.date(2026, 11, 1), period_end=datetime.date(2026, 11, 30),
@@ -110,7 +113,11 @@ def build_area(area: str, worker, supervisor) -> dict:
     return {
         "children:*": {"pk": child.pk, "link_pk": link.pk, "enrolment_pk": enrolment.pk,
                        "assessment_pk": assessment.pk, "token": "no-such-upload"},
+        "children:household_*": {"pk": household.pk},
+        "children:household_create": {"child_pk": child.pk},
+        "children:household_move_out": {"pk": household.pk, "child_pk": siblings[0].pk},
         "visits:*": {"child_pk": child.pk, "pk": visit.pk},
+        "visits:household_visit_create": {"household_pk": household.pk},
         "visits:photo": {"pk": visit_photo.pk},
         "visits:call_detail": {"pk": call.pk},
         "visits:followup_*": {"pk": contact.pk},

@@ -135,10 +135,19 @@ RULES: dict[str, Rule] = {
     "children:high_risk_no_case": _read((Can.LEAD_PROJECT, Can.SUPERVISE), Scope.NONE),
     "children:no_case_reason": _action((Can.LEAD_PROJECT, Can.SUPERVISE)),
     "children:export": _read(SIGNED_IN, Scope.NONE),  # masked; ?full=1 for MANAGE_PROJECT
+    # households (家庭): seen with their children, changed by caseworkers (docs/households.md)
+    "children:household_list": _read(Can.SEE_REGISTRY, Scope.NONE),
+    "children:household_create": _form(),
+    "children:household_detail": _read(),
+    "children:household_edit": _form(),
+    "children:household_confirm": _action(),
+    "children:household_add": _action(),
+    "children:household_move_out": _action(),
     # visits
     "visits:worklist": _read(SIGNED_IN, Scope.NONE),
     "visits:compliance": _read(scope=Scope.NONE),
     "visits:visit_create": _form(),
+    "visits:household_visit_create": _form(),
     "visits:visit_detail": _read(),
     "visits:visit_edit": Rule(get=CASEWORK_OR_AUTHOR, post=CASEWORK_OR_AUTHOR, scope=Scope.CHILD),
     "visits:photo": _read(),
