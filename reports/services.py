@@ -273,17 +273,25 @@ def decide(*, report: Report, by, received: bool, comment: str = "", request=Non
 
 
 def periods_ended_yesterday(today: datetime.date) -> list[tuple[str, str]]:
-    """(kind, period) of every report whose period ended yesterday (Shanghai): the month on the 1st, the
-    quarter on the 1st of Jan/Apr/Jul/Oct, a contract half-year or year on the day after its last day."""
-    from .periods import contract_years
+    """(kind, period) of every report whose period ended yesterday (Shanghai): the calendar month on the 1st and
+    the quarter on the 1st of Jan/Apr/Jul/Oct — or, in a contract year set to contract months, the day after a
+    contract month or quarter ends — and a contract half-year or year on the day after its last day."""
+    from .periods import contract_months, contract_year_rows
 
     yesterday = today - datetime.timedelta(days=1)
+    rows = contract_year_rows()
+    holding = next((row for row in reversed(rows) if row[0] <= yesterday), rows[0] if rows else None)
     due = []
-    if today.day == 1:
+    if today.day == 1 and not (holding and holding[2]):
         due.append(("monthly", f"{yesterday:%Y-%m}"))
         if today.month in (1, 4, 7, 10):
             due.append(("quarterly", f"{yesterday.year}-Q{(yesterday.month - 1) // 3 + 1}"))
-    for signed, last in contract_years():
+    for signed, last, by_contract_month in rows:
+        if by_contract_month and signed <= yesterday <= last:
+            for month in [n for n in range(1, 13) if contract_months(signed, n, n)[1] == yesterday]:
+                due.append(("monthly", f"C{signed.year}-M{month:02d}"))
+                if month % 3 == 0:
+                    due.append(("quarterly", f"C{signed.year}-Q{month // 3}"))
         if yesterday == last:
             due.append(("semiannual", f"C{signed.year}-H2"))
             due.append(("annual", f"C{signed.year}"))
