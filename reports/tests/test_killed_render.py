@@ -78,7 +78,8 @@ def wait_for(condition, deadline, what, logs=()):
 
 
 @pytest.mark.parametrize("broker", ["filesystem", "redis"])
-def test_a_report_render_killed_mid_way_ends_with_exactly_one_good_report(broker, dataset, lead, tmp_path):
+def test_a_report_render_killed_mid_way_ends_with_exactly_one_good_report(broker, dataset, lead, tmp_path,
+                                                                          monkeypatch):
     deadline = time.monotonic() + LIMIT
     from celery import Celery
 
@@ -120,6 +121,7 @@ def test_a_report_render_killed_mid_way_ends_with_exactly_one_good_report(broker
             cwd=settings.BASE_DIR, env=env, stdout=open(tmp_path / f"{name}.log", "w"), stderr=subprocess.STDOUT,
             start_new_session=True)
 
+    monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery prefers this variable to the broker it is given
     sender = Celery(broker=url)
     sender.conf.broker_transport_options = options
     first = start_worker("first")
