@@ -28,7 +28,7 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(ContractYear)
 class ContractYearAdmin(RoleAdmin):
-    list_display = ["name", "signed_on", "ends_on"]
+    list_display = ["name", "signed_on", "ends_on", "contract_month_reports"]
     readonly_fields = ["created_at"]
     inlines = [TargetInline]
 

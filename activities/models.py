@@ -30,6 +30,12 @@ class ContractYear(models.Model):
     name = models.CharField(_("name"), max_length=100)
     signed_on = models.DateField(_("signing date"), unique=True,
                                  help_text=_("The contract year starts on this day and lasts one year."))
+    # Monthly and quarterly reports of this year: calendar months (default) or contract months counted from
+    # the signing date (docs/reports.md, "Periods").
+    contract_month_reports = models.BooleanField(
+        _("reports by contract month"), default=False,
+        help_text=_("Monthly and quarterly reports of this year cover contract months (from the signing day) "
+                    "instead of calendar months."))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

@@ -152,3 +152,76 @@ def period_figures(start: datetime.date, end: datetime.date, *, area: str | None
     f.benefit_gap = registry.filter(benefit_gap_q(end)).count()
     return f
 
+
+
+# ---------------------------------------------------------------- the analysis report (工作分析报告)
+
+# A dimension counts as a reason for a child's risk when their assessment scores it 2 or 3 (of 0–3).
+REASON_SCORE = 2
+
+
+@dataclass
+class CrossRow:
+    category: str
+    risk: str
+    bands: list[int]
+    total: int
+
+
+@dataclass
+class AnalysisFigures:
+    """Registry structure on the last day, levels as at that day (docs/reports.md, "Analysis report")."""
+
+    cross: list[CrossRow] = field(default_factory=list)  # category × risk level (as at the last day) × age band
+    at_risk_assessed: int = 0  # high / medium-high as at the last day, with an assessment
+    reasons: list[Row] = field(default_factory=list)  # of those: the dimensions scored REASON_SCORE or more
+    gap_by_benefit: list[Row] = field(default_factory=list)  # 应享未享 by benefit on the last day
+
+
+def _level_as_at(end: datetime.date):
+    """The confirmed level of the child's latest assessment on or before `end`; the current level for a child
+    with none (levels imported without an assessment carry no date)."""
+    from django.db.models.functions import Coalesce
+
+    latest = RiskAssessment.objects.filter(child=OuterRef("pk"), assessed_on__lte=end).order_by(
+        "-assessed_on", "-id").values("confirmed_level")[:1]
+    return Coalesce(Subquery(latest), F("risk_level"))
+
+
+def analysis_figures(end: datetime.date, *, area: str | None = None) -> AnalysisFigures:
+    """Four queries whatever the data size (plus two on the benefit reference tables)."""
+    from .models import SCORE_FIELDS
+    from .models.benefits import benefit_gaps
+
+    registry = in_area(Child.objects.all(), area).filter(registered_on(end))
+    f = AnalysisFigures()
+    # 1. category × risk level as at the last day × age band: one grouped aggregate over the category links
+    bands = {f"band_{i}": Count("id", filter=Q(child__birth_date__lte=birthday_years_ago(end, low),
+                                                child__birth_date__gt=birthday_years_ago(end, high + 1)))
+             for i, (low, high, _label) in enumerate(AGE_BANDS)}
+    level_ids = registry.annotate(level_then=_level_as_at(end))
+    links = ChildCategory.objects.filter(child__in=registry).annotate(
+        level_then=Subquery(level_ids.filter(pk=OuterRef("child_id")).values("level_then")[:1]))
+    grouped = links.values("category__order", "category__name", "level_then").annotate(
+        total=Count("id"), **bands).order_by("category__order", "category__name")
+    levels = dict(RiskLevel.choices)
+    order = {level: i for i, level in enumerate(RiskLevel.values)}
+    rows = sorted(grouped, key=lambda r: (r["category__order"], r["category__name"], order.get(r["level_then"], 9)))
+    f.cross = [CrossRow(r["category__name"], str(levels.get(r["level_then"], "")) or "—",
+                        [r[f"band_{i}"] for i in range(len(AGE_BANDS))], r["total"]) for r in rows]
+    # 2. reasons for risk: the latest assessment by the last day of each high / medium-high child
+    latest_pk = RiskAssessment.objects.filter(child=OuterRef("child_id"), assessed_on__lte=end).order_by(
+        "-assessed_on", "-id").values("pk")[:1]
+    latest = RiskAssessment.objects.filter(child__in=registry, assessed_on__lte=end, pk=Subquery(latest_pk),
+                                           confirmed_level__in=[RiskLevel.HIGH, RiskLevel.MEDIUM_HIGH])
+    reasons = latest.aggregate(n=Count("id"), **{name: Count("id", filter=Q(**{f"{name}__gte": REASON_SCORE}))
+                                                 for name in SCORE_FIELDS})
+    f.at_risk_assessed = reasons["n"]
+    f.reasons = [Row(str(RiskAssessment._meta.get_field(name).verbose_name), reasons[name], name.removeprefix("score_"))
+                 for name in SCORE_FIELDS]
+    # 3. 应享未享 benefit by benefit
+    gaps = benefit_gaps(end)
+    if gaps:
+        counts = registry.aggregate(**{f"b{benefit.pk}": Count("id", filter=missing) for benefit, missing in gaps})
+        f.gap_by_benefit = [Row(benefit.name, counts[f"b{benefit.pk}"], str(benefit.pk)) for benefit, _q in gaps]
+    return f

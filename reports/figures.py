@@ -115,6 +115,10 @@ def build(kind: str, period: Period, *, area=None) -> ReportContent:
     ], charts=[bar_chart(_("Children by risk level"), [(r.label.split("（")[0], r.n) for r in registry.by_risk]),
                bar_chart(_("Children by county"), [(r.label, r.n) for r in registry.by_county])],
         note=_("Categories overlap: a child may hold several.")))
+    analysis = None
+    if kind == Kind.ANALYSIS:
+        analysis = child_stats.analysis_figures(end, area=code or None)
+        s.append(_analysis_section(analysis))
     s.append(Section("risk", _("Risk assessments and benefits"), facts=[
         (_("Risk assessments confirmed in the period"), registry.assessments_done),
         (_("Risk level raised"), registry.level_raised),
@@ -213,11 +217,31 @@ def build(kind: str, period: Period, *, area=None) -> ReportContent:
 
     figures = {name: _plain(value) for name, value in [
         ("registry", registry), ("visits", visits), ("cases", cases), ("incidents", incidents),
-        ("activities", activities), ("missed", missed)]}
+        ("activities", activities), ("missed", missed), ("analysis", analysis)]}
     for section in s:
         section.charts = [chart for chart in section.charts if chart]
     return ReportContent(kind=kind, title=str(Kind.LABELS[kind]), period=period, area_code=code,
                          area_name=area.name if area else _("Zhanjiang (whole city)"), sections=s, figures=figures)
+
+
+def _analysis_section(a) -> Section:
+    """The analysis report's own section: the registry's structure with levels as at the last day, the reasons
+    for risk and the benefit gaps by benefit (schooling, parents' contact, hazards and incidents by situation
+    are in the sections that follow)."""
+    bands = [label for _low, _high, label in child_stats.AGE_BANDS]
+    cross = Table(title=_("Category × risk level (as at the last day) × age"),
+                  headers=[_("category"), _("risk level"), *bands, _("Total")],
+                  rows=[[r.category, r.risk, *r.bands, r.total] for r in a.cross])
+    return Section("analysis", _("Structure of the registry and reasons for risk"), facts=[
+        (_("High and medium-high risk children with an assessment (as at the last day)"), a.at_risk_assessed),
+    ], tables=[
+        cross,
+        _table(_("Reasons for risk: dimensions scored 2 or 3 (a child may have several)"), a.reasons,
+               first=_("dimension"), total=False),
+        _table(_("Benefit gaps by benefit (应享未享)"), a.gap_by_benefit, first=_("benefit"), total=False),
+    ], charts=[bar_chart(_("Reasons for risk"), [(r.label, r.n) for r in a.reasons])],
+        note=_("Risk levels here are those of each child's latest assessment on or before the last day (the "
+               "current level for a child never assessed); categories overlap."))
 
 
 def _plain(value):

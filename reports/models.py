@@ -4,7 +4,6 @@ Lifecycle (docs/reports.md): draft → signed off (the project lead) → submitt
 received, or returned with comments → a new version (the earlier ones are kept).
 """
 
-import datetime
 
 from django.conf import settings
 from django.db import models
@@ -52,7 +51,6 @@ class Report(models.Model):
 
     SENT_STATUSES = [Status.SUBMITTED, Status.RECEIVED, Status.RETURNED]
     MAX_ATTEMPTS = 3
-    LEASE = datetime.timedelta(minutes=15)
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.CHOICES)
     period = models.CharField(_("period"), max_length=10)

@@ -44,6 +44,35 @@ def write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
+def lease() -> datetime.timedelta:
+    """How long a render holds its job row without a sign of life (settings.REPORT_LEASE_SECONDS)."""
+    return datetime.timedelta(seconds=settings.REPORT_LEASE_SECONDS)
+
+
+def _stale() -> Q:
+    """Jobs that nobody is doing: running with an expired lease (a killed worker), or waiting / failed below the
+    attempt cap past their deadline (a lost message: the filesystem broker cannot redeliver)."""
+    now = timezone.now()
+    return (Q(job_status__in=[Report.Job.RUNNING, Report.Job.QUEUED], lease_until__lt=now)
+            | Q(job_status=Report.Job.FAILED, attempts__lt=Report.MAX_ATTEMPTS, lease_until__lt=now))
+
+
+def resume_stale() -> list[int]:
+    """The sweep (beat, every 5 minutes): each stale job goes back to waiting with a new deadline, attempts kept
+    (the cap still counts the killed ones), and its task is sent again after the commit. Running it twice sends
+    nothing twice: the first run moved the deadline."""
+    from .tasks import render_report
+
+    sent = []
+    for pk in Report.objects.filter(_stale()).values_list("pk", flat=True):
+        with transaction.atomic():
+            if Report.objects.filter(_stale(), pk=pk).update(job_status=Report.Job.QUEUED, progress=0,
+                                                             lease_until=timezone.now() + lease()):
+                transaction.on_commit(lambda pk=pk: render_report.delay(pk))
+                sent.append(pk)
+    return sent
+
+
 def _content_for(report: Report):
     period = parse_period(report.kind, report.period)
     area = county_division(report.county_id, report.kind)
@@ -61,8 +90,8 @@ def request_report(*, kind: str, period: str, county: str | None, by) -> tuple[R
     with transaction.atomic():
         current = (Report.objects.select_for_update().filter(kind=kind, period=parsed.code, county=area)
                    .order_by("-version").first())
-        if current and current.rendering:
-            return current, False
+        if current and current.rendering and not (current.lease_until and current.lease_until < timezone.now()):
+            return current, False  # a live job (a dead one's lease has expired: the retry takes it over)
         if current and current.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
             raise ValidationError(_("This report has been signed off; it can no longer be re-rendered."))
         if current and current.status == Report.Status.RETURNED:
@@ -70,14 +99,14 @@ def request_report(*, kind: str, period: str, county: str | None, by) -> tuple[R
         elif current:
             current.as_of, current.period_end = parsed.as_of, parsed.end
             current.job_status, current.progress, current.attempts, current.error = Report.Job.QUEUED, 0, 0, ""
-            current.lease_until = None
+            current.lease_until = timezone.now() + lease()  # the deadline for a worker to take it
             current.save()
         else:
             try:
                 with transaction.atomic():
                     current = Report.objects.create(kind=kind, period=parsed.code, county=area, created_by=by,
                                                     period_start=parsed.start, period_end=parsed.end,
-                                                    as_of=parsed.as_of)
+                                                    as_of=parsed.as_of, lease_until=timezone.now() + lease())
             except IntegrityError:  # a concurrent click created it first
                 return Report.objects.filter(kind=kind, period=parsed.code, county=area).order_by(
                     "-version").first(), False
@@ -88,7 +117,7 @@ def _new_version(previous: Report, by) -> Report:
     return Report.objects.create(
         kind=previous.kind, period=previous.period, county=previous.county, version=previous.version + 1,
         period_start=previous.period_start, period_end=previous.period_end, as_of=min(previous.period_end, local_today()),
-        narratives=dict(previous.narratives), created_by=by)
+        narratives=dict(previous.narratives), created_by=by, lease_until=timezone.now() + lease())
 
 
 def claim(report_id: int) -> Report | None:
@@ -107,7 +136,7 @@ def claim(report_id: int) -> Report | None:
                 "n": report.attempts}
             report.save(update_fields=["job_status", "error"])
             return None
-        report.job_status, report.lease_until = Report.Job.RUNNING, now + Report.LEASE
+        report.job_status, report.lease_until = Report.Job.RUNNING, now + lease()
         report.attempts += 1
         report.progress = 5
         report.save(update_fields=["job_status", "lease_until", "attempts", "progress"])
@@ -115,7 +144,7 @@ def claim(report_id: int) -> Report | None:
 
 
 def _progress(report: Report, value: int) -> None:
-    Report.objects.filter(pk=report.pk).update(progress=value, lease_until=timezone.now() + Report.LEASE)
+    Report.objects.filter(pk=report.pk).update(progress=value, lease_until=timezone.now() + lease())
 
 
 def render(report_id: int) -> bool:
@@ -134,7 +163,7 @@ def render(report_id: int) -> bool:
         write_atomically(reports_dir() / f"{stem}.xlsx", xlsx)
     except Exception as exc:
         Report.objects.filter(pk=report.pk).update(job_status=Report.Job.FAILED, error=str(exc)[:2000],
-                                                   lease_until=None)
+                                                   lease_until=timezone.now() + lease())
         raise
     Report.objects.filter(pk=report.pk).update(
         job_status=Report.Job.DONE, progress=100, lease_until=None, error="", rendered_at=timezone.now(),
@@ -244,17 +273,25 @@ def decide(*, report: Report, by, received: bool, comment: str = "", request=Non
 
 
 def periods_ended_yesterday(today: datetime.date) -> list[tuple[str, str]]:
-    """(kind, period) of every report whose period ended yesterday (Shanghai): the month on the 1st, the
-    quarter on the 1st of Jan/Apr/Jul/Oct, a contract half-year or year on the day after its last day."""
-    from .periods import contract_years
+    """(kind, period) of every report whose period ended yesterday (Shanghai): the calendar month on the 1st and
+    the quarter on the 1st of Jan/Apr/Jul/Oct — or, in a contract year set to contract months, the day after a
+    contract month or quarter ends — and a contract half-year or year on the day after its last day."""
+    from .periods import contract_months, contract_year_rows
 
     yesterday = today - datetime.timedelta(days=1)
+    rows = contract_year_rows()
+    holding = next((row for row in reversed(rows) if row[0] <= yesterday), rows[0] if rows else None)
     due = []
-    if today.day == 1:
+    if today.day == 1 and not (holding and holding[2]):
         due.append(("monthly", f"{yesterday:%Y-%m}"))
         if today.month in (1, 4, 7, 10):
             due.append(("quarterly", f"{yesterday.year}-Q{(yesterday.month - 1) // 3 + 1}"))
-    for signed, last in contract_years():
+    for signed, last, by_contract_month in rows:
+        if by_contract_month and signed <= yesterday <= last:
+            for month in [n for n in range(1, 13) if contract_months(signed, n, n)[1] == yesterday]:
+                due.append(("monthly", f"C{signed.year}-M{month:02d}"))
+                if month % 3 == 0:
+                    due.append(("quarterly", f"C{signed.year}-Q{month // 3}"))
         if yesterday == last:
             due.append(("semiannual", f"C{signed.year}-H2"))
             due.append(("annual", f"C{signed.year}"))

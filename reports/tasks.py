@@ -26,3 +26,12 @@ def period_report_drafts() -> list[int]:
     for report in reports:
         render_report.delay(report.pk)
     return [report.pk for report in reports]
+
+
+@shared_task
+def resume_stale_renders() -> list[int]:
+    """Beat, every 5 minutes: send again the render of each job whose worker died (expired lease) or whose
+    message was lost, within the attempt cap (services.resume_stale)."""
+    from .services import resume_stale
+
+    return resume_stale()

@@ -27,8 +27,17 @@ def benefit_gap_q(day: datetime.date | None = None) -> Q:
     pending = Exists(BenefitEnrolment.objects.filter(
         child=OuterRef("pk"), status__in=[BenefitEnrolment.Status.ENTITLED, BenefitEnrolment.Status.APPLIED]))
     q = Q(pending)
+    for _benefit, missing in benefit_gaps(day):
+        q |= missing
+    return q
+
+
+def benefit_gaps(day: datetime.date) -> list[tuple["Benefit", Q]]:
+    """Each benefit in force on `day` with the Q of the children it suggests who do not receive, apply for or
+    hold an entitlement to it (应享未享 benefit by benefit; two queries on the reference tables)."""
     benefits = Benefit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day),
                                       Q(valid_to__isnull=True) | Q(valid_to__gte=day)).prefetch_related("categories")
+    gaps = []
     for benefit in benefits:
         category_ids = [c.pk for c in benefit.categories.all()]
         if not category_ids:
@@ -42,8 +51,8 @@ def benefit_gap_q(day: datetime.date | None = None) -> Q:
             child=OuterRef("pk"), benefit=benefit,
             status__in=[BenefitEnrolment.Status.RECEIVING, BenefitEnrolment.Status.APPLIED,
                         BenefitEnrolment.Status.ENTITLED]))
-        q |= suggested & ~Q(received)
-    return q
+        gaps.append((benefit, suggested & ~Q(received)))
+    return gaps
 
 
 class ChildCategory(models.Model):

@@ -167,7 +167,7 @@ BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
-_broker_dir = VAR_DIR / "broker"
+_broker_dir = Path(env("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"data_folder_in": str(_broker_dir / "out"), "data_folder_out": str(_broker_dir / "out"),
      "control_folder": str(_broker_dir / "control"), "processed_folder": str(_broker_dir / "processed"),
@@ -179,6 +179,8 @@ if CELERY_BROKER_URL.startswith("filesystem"):
     for _folder in ("out", "control", "processed"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_IGNORE_RESULT = True
+# A report render holds a lease on its job row this long, renewed at each progress step (docs/reports.md).
+REPORT_LEASE_SECONDS = env.int("REPORT_LEASE_SECONDS", default=15 * 60)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
@@ -198,6 +200,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reports-period-drafts": {"task": "reports.tasks.period_report_drafts", "schedule": crontab(hour=2, minute=0)},
     # 60 days before the last contract year ends: tell the lead once to prepare the hand-over (R9).
     "handover-contract-end": {"task": "handover.tasks.contract_end_reminder", "schedule": crontab(hour=8, minute=10)},
+    # Report renders whose worker died (lease expired) or whose message was lost (the filesystem broker
+    # cannot redeliver): sent again, within the attempt cap (docs/reports.md, "killed worker").
+    "reports-resume-stale-renders": {"task": "reports.tasks.resume_stale_renders", "schedule": 300.0},
 }
 
 # Encryption at rest: the first key encrypts, all keys decrypt (rotation: prepend a new key,

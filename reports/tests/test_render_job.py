@@ -71,3 +71,43 @@ def test_drafts_when_a_period_ends(dataset, monkeypatch):
     assert [Report.objects.get(pk=pk).period for pk in pks] == ["2026-11"] and sent == pks
     assert tasks.period_report_drafts() == []  # run twice: still one job
     assert Report.objects.count() == 1
+
+
+def test_the_sweep_sends_a_dead_job_again_once_within_the_cap(dataset, monkeypatch,
+                                                              django_capture_on_commit_callbacks):
+    sent = []
+    monkeypatch.setattr(tasks.render_report, "delay", lambda pk: sent.append(pk))
+    report = make_report()
+    assert services.claim(report.pk) is not None  # the worker dies holding the lease
+    assert services.resume_stale() == []  # the lease is still running
+    Report.objects.filter(pk=report.pk).update(lease_until=timezone.now() - datetime.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.resume_stale() == [report.pk]
+    assert sent == [report.pk]
+    assert services.resume_stale() == []  # a second sweep sends nothing more
+    report.refresh_from_db()
+    assert (report.job_status, report.attempts) == ("queued", 1)
+    assert services.render(report.pk) is True
+    report.refresh_from_db()
+    assert (report.job_status, report.attempts) == ("done", 2)
+    # killed at every attempt: the cap stops it with the reason
+    dead = make_report(version=2, attempts=Report.MAX_ATTEMPTS, job_status=Report.Job.RUNNING,
+                       lease_until=timezone.now() - datetime.timedelta(seconds=1))
+    assert services.resume_stale() == [dead.pk]
+    assert services.render(dead.pk) is False
+    dead.refresh_from_db()
+    assert dead.job_status == "failed" and "3" in dead.error
+
+
+def test_the_retry_button_takes_over_a_job_whose_worker_died(dataset, lead, client_for, monkeypatch):
+    sent = []
+    monkeypatch.setattr(tasks.render_report, "delay", lambda pk: sent.append(pk))
+    report, _queued = services.request_report(kind="monthly", period="2026-11", county=None, by=lead)
+    services.claim(report.pk)
+    client = client_for(lead)
+    client.post(f"/reports/{report.pk}/render/")
+    assert sent == []  # a live job: two clicks, one job
+    Report.objects.filter(pk=report.pk).update(lease_until=timezone.now() - datetime.timedelta(seconds=1))
+    client.post(f"/reports/{report.pk}/render/")
+    assert sent == [report.pk]
+    assert Report.objects.count() == 1
