@@ -18,7 +18,7 @@ from accounts.policy import Can
 from accounts.uploads import ProtectedFileField
 
 from .photos import photo_path
-from .text import sanitise
+from .text import as_html, sanitise
 
 # ---------------------------------------------------------------- contract year and targets
 
@@ -388,7 +388,7 @@ class Article(models.Model):
     @property
     def body_html(self):
         """The text for display, sanitised again on the way out whatever wrote it."""
-        return mark_safe(sanitise(self.body))  # noqa: S308  nh3 has just cleaned it
+        return mark_safe(as_html(self.body))  # noqa: S308  nh3 has just cleaned it
 
     @property
     def deidentified(self) -> bool:
