@@ -18,7 +18,7 @@ from accounts.policy import Can
 from accounts.uploads import ProtectedFileField
 
 from .photos import photo_path
-from .text import as_html, sanitise
+from .text import as_html
 
 # ---------------------------------------------------------------- contract year and targets
 
