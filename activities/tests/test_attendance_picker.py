@@ -66,7 +66,7 @@ def test_intake_and_attendance_pages_stay_small_with_5000_children(client_for, w
         assert len(response.content) < 60_000 and len(response.content) < size + 2_000, url
         assert "儿童04999" not in body and "儿童00000" not in body, url
     edit = client.get(pages[2]).content.decode()
-    assert 'name="registered_children" value="%d" checked' % attending.pk in edit  # the chosen child is shown
+    assert f'name="registered_children" value="{attending.pk}" checked' in edit  # the chosen child is shown
     assert edit.count('name="registered_children"') == 1 and 'type="checkbox"' in edit
 
 
