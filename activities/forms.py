@@ -66,12 +66,16 @@ class ActivityForm(forms.ModelForm):
         return place
 
 
-class AttendeeForm(forms.ModelForm):
+class AttendeeForm(forms.Form):
+    """One person of a training's list: matched to the contact on the ground of the same role, name and
+    place, or recorded as a new contact (activities.services.record_attendees)."""
+
+    name = forms.CharField(label=_("name"), max_length=50)
+    position = forms.ChoiceField(label=_("position"), choices=TrainingAttendee.Position.choices)
     division = DivisionField(label=_("town or village"))
 
-    class Meta:
-        model = TrainingAttendee
-        fields = ["name", "position", "division"]
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
 
     def clean_division(self):
         division = self.cleaned_data["division"]
@@ -79,6 +83,30 @@ class AttendeeForm(forms.ModelForm):
             raise ValidationError(_("Choose the town (for a child supervisor) or the village (for a child "
                                     "director)."))
         return division
+
+
+class AttendeeListBase(forms.BaseFormSet):
+    """The people of one training entered as a list in one form; the same person twice is refused."""
+
+    def rows(self) -> list[dict]:
+        return [f.cleaned_data for f in self.forms
+                if f.cleaned_data and not (self.can_delete and self._should_delete_form(f))]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for row in self.rows():
+            key = (row["position"], row["name"], row["division"].pk)
+            if key in seen:
+                raise ValidationError(_("%(name)s is on the list twice; enter each person once.")
+                                      % {"name": row["name"]})
+            seen.add(key)
+        if not seen:
+            raise ValidationError(_("Enter at least one person."))
+
+
+AttendeeFormSet = forms.formset_factory(AttendeeForm, formset=AttendeeListBase, extra=3, can_delete=True)
 
 
 class PhotoForm(forms.Form):

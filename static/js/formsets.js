@@ -45,6 +45,7 @@
       rows.appendChild(row);
       total.value = String(index + 1);
       addRemoveButton(row, removeLabel);
+      if (window.htmx) window.htmx.process(row);  // pickers in the row load their options over htmx
       var first = row.querySelector("input:not([type=hidden]), select, textarea");
       if (first) first.focus();
     });
