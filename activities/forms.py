@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.uploads import clean_image
 from children.models import Child
+from children.widgets import ChildPicker
 from divisions.forms import DivisionField
 from divisions.models import Division
 
@@ -14,20 +15,26 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 
 
 class AttendanceField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
+    """Registered children attending, picked through the child search (children/widgets.py): the page
+    lists only the children already chosen, never every child the editor can see."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=ChildPicker(multiple=True), **kwargs)
 
     def label_from_instance(self, child):
         return f"{child.name}（{child.residence}）"
 
 
 class ActivityForm(forms.ModelForm):
-    """An activity, planned or held. Attendance offers the registered children the editor can see
-    who live in the activity's town (or county), plus those already recorded."""
+    """An activity, planned or held. Attendance is searched among the registered children the editor
+    can see (name, pinyin, ID number, village); the posted ids are checked against the same scope."""
 
     place = DivisionField(label=_("place"), help_text=_("At least the county-level unit; the village if it was "
                                                         "held in one."))
     registered_children = AttendanceField(label=_("registered children attending"), queryset=Child.objects.none(),
-                                          required=False)
+                                          required=False,
+                                          help_text=_("Search by name, pinyin, ID number or village and tick each "
+                                                      "child who attended."))
 
     class Meta:
         model = Activity
@@ -46,25 +53,11 @@ class ActivityForm(forms.ModelForm):
         self.user = user
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        visible = Child.objects.visible_to(user).in_registry().select_related("residence").order_by("name", "id")
-        place_code = self._place_code()
-        if place_code:
-            area = place_code[:9] if len(place_code) >= 9 else place_code[:6]
-            chosen = self.instance.registered_children.all() if self.instance.pk else Child.objects.none()
-            visible = visible.filter(residence__code__startswith=area) | visible.filter(pk__in=chosen.values("pk"))
-        self.fields["registered_children"].queryset = visible.distinct()
-        if self.instance.pk:
+        visible = Child.objects.visible_to(user).in_registry()
+        self.fields["registered_children"].queryset = visible
+        if self.instance.pk:  # only those this editor may see; set_attendance keeps the others
             self.initial["registered_children"] = list(
                 self.instance.registered_children.filter(pk__in=visible.values("pk")).values_list("pk", flat=True))
-        else:
-            self.fields["registered_children"].help_text = _("Save the activity with its place first; then the "
-                                                             "registered children living there are listed here.")
-
-    def _place_code(self) -> str:
-        if self.is_bound:
-            return str(self.fields["place"].widget.value_from_datadict(self.data, self.files, self.add_prefix("place"))
-                       or "")
-        return self.instance.place_id or ""
 
     def clean_place(self):
         place = self.cleaned_data["place"]
@@ -73,12 +66,16 @@ class ActivityForm(forms.ModelForm):
         return place
 
 
-class AttendeeForm(forms.ModelForm):
+class AttendeeForm(forms.Form):
+    """One person of a training's list: matched to the contact on the ground of the same role, name and
+    place, or recorded as a new contact (activities.services.record_attendees)."""
+
+    name = forms.CharField(label=_("name"), max_length=50)
+    position = forms.ChoiceField(label=_("position"), choices=TrainingAttendee.Position.choices)
     division = DivisionField(label=_("town or village"))
 
-    class Meta:
-        model = TrainingAttendee
-        fields = ["name", "position", "division"]
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
 
     def clean_division(self):
         division = self.cleaned_data["division"]
@@ -86,6 +83,30 @@ class AttendeeForm(forms.ModelForm):
             raise ValidationError(_("Choose the town (for a child supervisor) or the village (for a child "
                                     "director)."))
         return division
+
+
+class AttendeeListBase(forms.BaseFormSet):
+    """The people of one training entered as a list in one form; the same person twice is refused."""
+
+    def rows(self) -> list[dict]:
+        return [f.cleaned_data for f in self.forms
+                if f.cleaned_data and not (self.can_delete and self._should_delete_form(f))]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for row in self.rows():
+            key = (row["position"], row["name"], row["division"].pk)
+            if key in seen:
+                raise ValidationError(_("%(name)s is on the list twice; enter each person once.")
+                                      % {"name": row["name"]})
+            seen.add(key)
+        if not seen:
+            raise ValidationError(_("Enter at least one person."))
+
+
+AttendeeFormSet = forms.formset_factory(AttendeeForm, formset=AttendeeListBase, extra=3, can_delete=True)
 
 
 class PhotoForm(forms.Form):

@@ -18,7 +18,7 @@ from accounts.policy import Can
 from accounts.uploads import ProtectedFileField
 
 from .photos import photo_path
-from .text import sanitise
+from .text import as_html
 
 # ---------------------------------------------------------------- contract year and targets
 
@@ -254,7 +254,10 @@ class Activity(models.Model):
 
 
 class TrainingAttendee(models.Model):
-    """Someone trained: a 儿童督导员 (town) or 儿童主任 (village), with where they serve."""
+    """Someone trained: a 儿童督导员 (town) or 儿童主任 (village), with where they serve. The person is
+    the contact on the ground (children.Contact) — picked when already known, created otherwise — so
+    the people trained are counted once however many trainings they attend (docs/activities.md).
+    Name, position and place are kept as they stood on the day."""
 
     class Position(models.TextChoices):
         CHILD_SUPERVISOR = "child_supervisor", _("Child supervisor")
@@ -267,11 +270,17 @@ class TrainingAttendee(models.Model):
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)
     division = models.ForeignKey("divisions.Division", verbose_name=_("town or village"), on_delete=models.PROTECT,
                                  related_name="+")
+    contact = models.ForeignKey("children.Contact", verbose_name=_("contact on the ground"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="trainings")
 
     class Meta:
         verbose_name = _("training attendee")
         verbose_name_plural = _("training attendees")
         ordering = ["division_id", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "contact"], condition=models.Q(contact__isnull=False),
+                                    name="activities_attendee_once_per_training"),
+        ]
 
     def __str__(self):
         return f"{self.name}（{self.get_position_display()}）"
@@ -394,7 +403,7 @@ class Article(models.Model):
     @property
     def body_html(self):
         """The text for display, sanitised again on the way out whatever wrote it."""
-        return mark_safe(sanitise(self.body))  # noqa: S308  nh3 has just cleaned it
+        return mark_safe(as_html(self.body))  # noqa: S308  nh3 has just cleaned it
 
     @property
     def deidentified(self) -> bool:

@@ -13,7 +13,16 @@ from accounts.models import User
 from accounts.policy import Can
 from accounts.uploads import clean_image
 
-from .models import CONTRACT_TARGETS, Activity, ActivityPhoto, Article, ArticleImage, ContractYear, Target
+from .models import (
+    CONTRACT_TARGETS,
+    Activity,
+    ActivityPhoto,
+    Article,
+    ArticleImage,
+    ContractYear,
+    Target,
+    TrainingAttendee,
+)
 from .text import identifying_details
 
 # ---------------------------------------------------------------- contract year
@@ -77,6 +86,32 @@ def set_attendance(*, activity: Activity, chosen, by: User) -> None:
     visible = Child.objects.visible_to(by)
     hidden_ids = set(activity.registered_children.exclude(pk__in=visible.values("pk")).values_list("pk", flat=True))
     activity.registered_children.set(hidden_ids | {c.pk for c in chosen})
+
+
+@transaction.atomic
+def record_attendees(*, activity: Activity, rows: list[dict], by: User) -> list[TrainingAttendee]:
+    """The people trained at `activity`, each row {name, position, division}: a 儿童主任 or 儿童督导员 is
+    the contact on the ground of that role, name and place — found, or created — so a person is counted
+    once however many trainings they attend. Someone already on this training's list is refused, and
+    then nothing is saved."""
+    from children.models import Contact
+
+    made = []
+    for row in rows:
+        name, position, division = row["name"], row["position"], row["division"]
+        contact = None
+        if position in Contact.Kind.values:
+            contact = Contact.objects.filter(kind=position, name=name, division=division).order_by("id").first()
+            if contact is None:
+                contact = Contact.objects.create(kind=position, name=name, division=division)
+            already = activity.attendees.filter(contact=contact).exists()
+        else:
+            already = activity.attendees.filter(name=name, position=position, division=division).exists()
+        if already:
+            raise ValidationError(_("%(name)s is already on this training's list.") % {"name": name})
+        made.append(TrainingAttendee.objects.create(activity=activity, name=name, position=position,
+                                                    division=division, contact=contact))
+    return made
 
 
 @transaction.atomic

@@ -32,7 +32,8 @@ def period_summary(start: datetime.date, end: datetime.date, *, area: str | None
     """Activities held from `start` to `end` (inclusive, Shanghai dates), by kind, and who was trained.
 
     Three queries whatever the number of activities. Counts of registered children are attendances
-    (a child at two activities counts twice), which is what the reports ask for.
+    (a child at two activities counts twice), which is what the reports ask for; people trained are
+    distinct persons (the same 儿童主任 at two trainings counts once).
     """
     window = Q(starts_at__gte=day_start(start), starts_at__lt=day_start(end + datetime.timedelta(days=1)))
     if area:
@@ -57,9 +58,11 @@ def period_summary(start: datetime.date, end: datetime.date, *, area: str | None
         summary.others, summary.volunteers = row["others"] or 0, row["volunteers"] or 0
         summary.volunteer_hours = float(row["volunteer_hours"] or 0)
         summary.registered_children = attendances.get(row["kind"], 0)
-    trained = dict(TrainingAttendee.objects.filter(
+    # People, not attendances: a contact trained twice counts once (rows without a contact, position
+    # "other", count one each).
+    trained = {row["position"]: row["people"] + row["others"] for row in TrainingAttendee.objects.filter(
         activity__in=Activity.objects.filter(window, status=Activity.Status.HELD)).values("position").annotate(
-        n=Count("id")).values_list("position", "n").order_by())
+        people=Count("contact", distinct=True), others=Count("id", filter=Q(contact__isnull=True))).order_by()}
     return {"kinds": list(kinds.values()), "trained": {
         TrainingAttendee.Position(position).label: n for position, n in sorted(trained.items())}}
 
@@ -75,7 +78,7 @@ class TargetLine:
 @dataclass
 class ActivityFigures:
     kinds: list[KindSummary] = field(default_factory=list)
-    trained: dict = field(default_factory=dict)  # position label → people trained
+    trained: dict = field(default_factory=dict)  # position label → distinct people trained
     articles_approved: int = 0
     articles_published: int = 0
     targets: list[TargetLine] = field(default_factory=list)  # the contract year holding `end`, judged on `end`

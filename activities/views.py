@@ -21,7 +21,7 @@ from children.models import Child
 from divisions.models import Division
 
 from . import services
-from .forms import ActivityForm, ArticleForm, AttendeeForm, DecisionForm, PhotoForm, PublishForm, SubmitArticleForm
+from .forms import ActivityForm, ArticleForm, AttendeeFormSet, DecisionForm, PhotoForm, PublishForm, SubmitArticleForm
 from .models import Activity, ActivityKind, ActivityPhoto, Article, ArticleImage, ContractYear, TrainingAttendee
 from .stats import period_summary
 from .targets import evaluate
@@ -78,7 +78,10 @@ ACTIVITY_PAGE = Activity.objects.select_related("place", "county", "organiser", 
 
 @login_required
 def detail(request, pk):
-    activity = get_visible_or_404(ACTIVITY_PAGE, request.user, pk=pk)
+    return _detail(request, get_visible_or_404(ACTIVITY_PAGE, request.user, pk=pk))
+
+
+def _detail(request, activity, attendee_formset=None, status=200):
     visible_children = Child.objects.visible_to(request.user)
     attending = activity.registered_children.filter(pk__in=visible_children.values("pk")).select_related("residence")
     hidden = activity.registered_children.exclude(pk__in=visible_children.values("pk")).count()
@@ -88,7 +91,8 @@ def detail(request, pk):
         "photos": activity.photos.all(), "attendees": activity.attendees.select_related("division"),
         "articles": Article.objects.visible_to(request.user).filter(activity=activity),
         "can_change": activity.can_change(request.user), "photo_form": PhotoForm(),
-        "attendee_form": AttendeeForm(prefix="attendee") if activity.kind == ActivityKind.TRAINING else None})
+        "attendee_formset": (attendee_formset or AttendeeFormSet(prefix="attendees"))
+        if activity.kind == ActivityKind.TRAINING else None}, status=status)
 
 
 @login_required
@@ -145,17 +149,18 @@ def photo(request, pk):
 @require_POST
 @login_required
 def attendee_add(request, pk):
+    """The people trained, entered as a list in one form (docs/activities.md): all saved, or none."""
     activity = get_changeable_or_404(ACTIVITY_PAGE, request.user, pk=pk)
-    form = AttendeeForm(request.POST, prefix="attendee")
-    if form.is_valid():
-        form.instance.activity = activity
-        form.save()
-        messages.success(request, _("Attendee added."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect(activity)
+    formset = AttendeeFormSet(request.POST, prefix="attendees")
+    if formset.is_valid():
+        try:
+            made = services.record_attendees(activity=activity, rows=formset.rows(), by=request.user)
+        except ValidationError as exc:
+            formset._non_form_errors = formset.error_class(exc.messages)
+        else:
+            messages.success(request, _("%(count)d attendees added.") % {"count": len(made)})
+            return redirect(activity)
+    return _detail(request, activity, attendee_formset=formset, status=200)
 
 
 @require_POST

@@ -64,7 +64,21 @@ class PlanForm(VersionedFormMixin, forms.ModelForm):
         widgets = {"summary": TEXT}
 
 
-GoalFormSet = inlineformset_factory(ServicePlan, PlanGoal, fields=["text", "measure"], extra=2, can_delete=False)
+class GoalFormSetBase(forms.BaseInlineFormSet):
+    """As many goals as the plan needs (rows are added and removed in the page, static/js/formsets.js).
+    A goal already evaluated stays: its rating points at it (the approved text is also kept with the
+    approval request, CaseEvent.snapshot)."""
+
+    def clean(self):
+        super().clean()
+        removed = [form.instance.pk for form in self.deleted_forms if form.instance.pk]
+        if removed and GoalEvaluation.objects.filter(goal__in=removed).exists():
+            raise forms.ValidationError(_("A goal that has already been evaluated cannot be removed; "
+                                          "reword it instead."))
+
+
+GoalFormSet = inlineformset_factory(ServicePlan, PlanGoal, formset=GoalFormSetBase, fields=["text", "measure"],
+                                    extra=2, can_delete=True)
 
 
 class PlannedServiceForm(forms.ModelForm):

@@ -23,6 +23,7 @@ class Entry:
     kind: str
     title: str = ""
     lines: list = field(default_factory=list)  # (label, text)
+    goal_rows: list = field(default_factory=list)  # 评估: (number, goal, result, comment), one table row each
 
 
 def _at(day: datetime.date) -> datetime.datetime:
@@ -80,10 +81,12 @@ def case_entries(case: Case, user) -> list[Entry]:
     for n in case.notes.select_related("created_by"):
         entries.append(Entry(n.created_at, n.created_by, _("Case note"), "", [("", n.text)]))
     for ev in case.evaluations.select_related("created_by"):
-        results = GoalEvaluation.objects.filter(evaluation=ev).select_related("goal")
-        entries.append(Entry(ev.created_at, ev.created_by, _("Evaluation"), str(ev), [
-            *[(g.goal.text, f"{g.get_result_display()} {g.comment}".strip()) for g in results],
-            (_("overall evaluation"), ev.summary)]))
+        results = GoalEvaluation.objects.filter(evaluation=ev).select_related("goal").order_by("goal__order",
+                                                                                               "goal_id")
+        entries.append(Entry(ev.created_at, ev.created_by, _("Evaluation"), str(ev),
+                             [(_("overall evaluation"), ev.summary)],
+                             goal_rows=[(n, g.goal.text, g.get_result_display(), g.comment)
+                                        for n, g in enumerate(results, start=1)]))
     for c in case.closures.select_related("created_by"):
         entries.append(Entry(c.created_at, c.created_by, _("Closure"), c.get_reason_display(),
                              [(_("closure summary"), c.summary)]))

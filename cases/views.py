@@ -172,8 +172,14 @@ def case_plan(request, pk):
                 if plan.pk:  # refused when someone saved the plan since this form was opened
                     claim_version(plan, form.cleaned_data["version"])
                 plan = form.save()
-                for order, goal in enumerate(goals.save(commit=False)):
-                    goal.order = goal.order or order
+                kept = goals.save(commit=False)
+                for goal in goals.deleted_objects:
+                    goal.delete()
+                last = max((g.order for g in plan.goals.all()), default=0)
+                for goal in kept:  # a new row goes after the goals already there
+                    if goal.pk is None:
+                        last += 1
+                        goal.order = last
                     goal.save()
                 planned.save()
                 services.plan_saved(case=case, plan=plan, by=request.user, fingerprint_before=before)

@@ -259,7 +259,9 @@ AUTOCOMPLETE_LIMIT = 20
 def child_autocomplete(request):
     """Children this user may see matching ?q= (name, pinyin or initials, the full ID number, village),
     at most AUTOCOMPLETE_LIMIT, as the options of a ChildPicker (children/widgets.py)."""
-    text = request.GET.get("q", "").strip()
+    field = request.GET.get("field", "child")
+    # the picker's search box sends its own name, "<field>-q" (templates/children/child_picker.html)
+    text = (request.GET.get("q") or request.GET.get(f"{field}-q") or "").strip()
     searched = classify_search(text) is not None
     children = []
     if searched:
@@ -267,7 +269,6 @@ def child_autocomplete(request):
         condition = Q(pk__in=search(base, text).values("pk")) | Q(residence__name__contains=text)
         children = list(base.filter(condition)
                         .select_related("residence").order_by("name", "pk")[:AUTOCOMPLETE_LIMIT + 1])
-    field = request.GET.get("field", "child")
     return render(request, "children/autocomplete.html", {
         "children": children[:AUTOCOMPLETE_LIMIT], "more": len(children) > AUTOCOMPLETE_LIMIT,
         "limit": AUTOCOMPLETE_LIMIT, "searched": searched,

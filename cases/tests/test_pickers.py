@@ -73,3 +73,10 @@ def test_a_case_opens_through_the_picker(client_for, worker):
     response = client_for(worker).post(INTAKE, {"child": child.pk, "source": "visit", "reason": "独自在家",
                                                 "opened_on": "2026-11-20"})
     assert response.status_code == 302 and child.cases.exists()
+
+
+def test_autocomplete_reads_what_the_search_box_sends(client_for, worker):
+    """The picker's search box is named "<field>-q" (templates/children/child_picker.html)."""
+    ChildFactory(name="林小雨", social_worker=worker)
+    body = client_for(worker).get(AUTOCOMPLETE, {"child-q": "林小", "field": "child"}).content.decode()
+    assert "林小雨" in body

@@ -44,3 +44,16 @@ window.addEventListener("pageshow", function () {
     button.removeAttribute("data-submit-guarded");
   });
 });
+
+// Child picker (children/widgets.py): a child ticked among the search results moves to the chosen list,
+// so the next search does not drop them; a single-choice picker keeps only the last child chosen.
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  var picker = input.closest && input.closest(".child-picker");
+  if (!picker || !input.checked || (input.type !== "checkbox" && input.type !== "radio")) return;
+  var chosen = picker.querySelector("[id$='-chosen']");
+  var label = input.closest("label");
+  if (!chosen || !label || label.parentNode === chosen) return;
+  if (input.type === "radio") chosen.innerHTML = "";
+  chosen.appendChild(label);
+});
