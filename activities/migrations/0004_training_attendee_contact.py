@@ -26,7 +26,7 @@ def link_attendees_to_contacts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0002_protected_file_field'),
+        ('activities', '0003_contract_month_reports'),
         ('children', '0012_merge_search_indexes'),
         ('divisions', '0002_load_zhanjiang'),
     ]
