@@ -70,8 +70,8 @@ class AuditMiddleware:
 
 
 class SecondFactorMiddleware:
-    """With settings.OTP_REQUIRED, a signed-in user whose role needs a second factor (policy.needs_second_factor),
-    and anyone opening the admin, reaches no page before their session is verified with a one-time code:
+    """With settings.OTP_REQUIRED, a signed-in user whose role needs a second factor, or who may use the admin
+    (policy.needs_second_factor), reaches no page before their session is verified with a one-time code:
     they are sent to the code page, or to enrolment when they have no authenticator yet (accounts.otp).
     Runs after IdleTimeoutMiddleware, so an idle session is signed out first."""
 
@@ -86,8 +86,8 @@ class SecondFactorMiddleware:
             if self._open_paths is None:
                 self._open_paths = {reverse(name) for name in self.OPEN}
             path = request.path_info
-            if path not in self._open_paths and (needs_second_factor(request.user)
-                                                 or path.startswith(reverse("admin:index"))):
+            # needs_second_factor covers every user who may use the admin (is_staff); others are refused there anyway
+            if path not in self._open_paths and needs_second_factor(request.user):
                 target = "accounts:otp_verify" if otp.has_device(request.user) else "accounts:otp_enrol"
                 return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

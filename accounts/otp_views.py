@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,7 +27,7 @@ class CodeForm(forms.Form):
 
 def _next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                        require_https=request.is_secure()):
         return target
     return "/"
@@ -36,7 +37,7 @@ def _next(request) -> str:
 def verify(request):
     """The second step of signing in: a code of the authenticator app, or a recovery code (once each)."""
     if otp.is_verified(request):
-        return redirect(_next(request))
+        return HttpResponseRedirect(_next(request))
     if not otp.has_device(request.user):
         return redirect(_to("accounts:otp_enrol", request))
     form = CodeForm(request.POST or None)
@@ -55,7 +56,7 @@ def verify(request):
                 left = device.token_set.count()
                 messages.warning(request, _("You signed in with a recovery code; it cannot be used again. "
                                             "%(left)s codes are left.") % {"left": left})
-            return redirect(_next(request))
+            return HttpResponseRedirect(_next(request))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next(request)})
 
 

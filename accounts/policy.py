@@ -159,7 +159,8 @@ def require(user, capability: Can) -> None:
 
 
 # Two-factor login (docs/privacy.md, R14): these roles sign in with a password and a one-time code
-# whenever settings.OTP_REQUIRED is on; social workers may enrol but need not. Every use of the admin needs it too.
+# whenever settings.OTP_REQUIRED is on; social workers may enrol but need not. Every user who may use the admin
+# (is_staff) needs it too.
 SECOND_FACTOR_ROLES = frozenset({_LEAD, _SUP, _BUREAU, _COUNTY, _ADMIN})
 
 
