@@ -14,13 +14,22 @@ from django.utils import timezone
 from accounts.fields import convert_columns, decrypt
 from cases import services
 from cases.incidents import services as incident_services
-from cases.models import Case, CaseNote, IncidentMeasure, Resource, ResourceType, SupervisionNote
+from cases.models import (
+    Case,
+    CaseNote,
+    DirectService,
+    IncidentMeasure,
+    Resource,
+    ResourceType,
+    ServiceType,
+    SupervisionNote,
+)
 
 from .case_helpers import case_through
 
 pytestmark = pytest.mark.django_db
 
-MIGRATION = importlib.import_module("cases.migrations.0010_encrypt_case_free_text")
+MIGRATION = importlib.import_module("cases.migrations.0011_encrypt_case_free_text")
 SECRET = "机密"
 
 
@@ -56,6 +65,9 @@ def everything(case, worker, supervisor):
     notice.save()
     IncidentMeasure.objects.create(incident=incident, kind="shelter", taken_at=timezone.now(), note="送往救助站",
                                    recorded_by=worker)
+    DirectService.objects.create(child=case.child, service_type=ServiceType.objects.get(code="family_education"),
+                                 duration_minutes=30, participants=["guardian"], content="指导祖母", result="有改善",
+                                 created_by=worker)
     # Every column non-empty, with a word the raw values must not show.
     for model, _table, column in columns():
         field = next(f for f in model._meta.concrete_fields if f.column == column)

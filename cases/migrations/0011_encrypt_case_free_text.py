@@ -11,6 +11,7 @@ COLUMNS = {
     "caseevent": ["note", "snapshot"],
     "casenote": ["text"],
     "closure": ["summary"],
+    "directservice": ["content", "result"],
     "evaluation": ["summary"],
     "followup": ["situation"],
     "goalevaluation": ["comment"],
@@ -41,10 +42,20 @@ def decrypt_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_concurrency_guards'),
+        ('cases', '0010_direct_family_services'),
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name='directservice',
+            name='content',
+            field=accounts.fields.EncryptedTextField(verbose_name='content'),
+        ),
+        migrations.AlterField(
+            model_name='directservice',
+            name='result',
+            field=accounts.fields.EncryptedTextField(verbose_name='result'),
+        ),
         migrations.AlterField(
             model_name='assessment',
             name='economy_needs',
