@@ -26,6 +26,43 @@ def make_user(username, role, areas=(), **extra) -> User:
     return user
 
 
+# ---------------------------------------------------------------- second factor
+
+def verify_second_factor(client, user) -> None:
+    """The client's session as after a correct one-time code (accounts/otp.py): the user gets a confirmed
+    authenticator if they have none, and the session holds it as its verifying device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+              or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True))
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def force_login_passes_the_second_factor():
+    """Client.force_login skips authentication, the second factor included: for a user whose role needs one,
+    it also verifies the session (settings.test has OTP_REQUIRED on, as in production). So client_for,
+    browser_page and every test that signs in with force_login get the session a real sign-in gives; the
+    two-factor tests (accounts/tests/test_otp.py) sign in with the password through the login page instead."""
+    from django.test import Client
+
+    from accounts.policy import needs_second_factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if needs_second_factor(user):
+            verify_second_factor(self, user)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", force_login)
+        yield
+
+
 # ---------------------------------------------------------------- users
 
 @pytest.fixture

@@ -270,3 +270,17 @@ class PolicyAdminMixin(RoleAdminMixin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# Second-factor devices hold their TOTP secrets: they are managed on the project's own pages (accounts/otp_views.py,
+# the lead's reset, audited), never in the admin, where the administrator would see or copy a user's secret.
+def _unregister_otp_devices():
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_otp_devices()

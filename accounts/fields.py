@@ -71,3 +71,43 @@ class EncryptedCharField(EncryptedTextField):
 
         kwargs.setdefault("widget", forms.TextInput)
         return super().formfield(**kwargs)
+
+
+def _is_token(value: str) -> bool:
+    try:
+        _fernet().decrypt(value.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+def convert_columns(connection, table: str, columns: list[str], *, to_cipher: bool, batch: int = 500) -> int:
+    """Encrypt (to_cipher) or decrypt the plain values of existing rows in raw SQL, in batches by primary key
+    `id`; a value already in the wanted form is left alone, so a run that stopped halfway can be repeated.
+    Used by the migrations that turn a text column into an EncryptedTextField (and by their reverse).
+    Returns the number of rows changed."""
+    quote = connection.ops.quote_name
+    cols = ", ".join(quote(c) for c in columns)
+    changed, last = 0, 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(f"SELECT id, {cols} FROM {quote(table)} WHERE id > %s ORDER BY id LIMIT %s",  # noqa: S608
+                           [last, batch])
+            rows = cursor.fetchall()
+            if not rows:
+                return changed
+            for pk, *values in rows:
+                updates = {}
+                for column, value in zip(columns, values, strict=True):
+                    if not value:
+                        continue
+                    if to_cipher and not _is_token(value):
+                        updates[column] = encrypt(value)
+                    elif not to_cipher and _is_token(value):
+                        updates[column] = decrypt(value)
+                if updates:
+                    sets = ", ".join(f"{quote(c)} = %s" for c in updates)
+                    cursor.execute(f"UPDATE {quote(table)} SET {sets} WHERE id = %s",  # noqa: S608
+                                   [*updates.values(), pk])
+                    changed += 1
+            last = rows[-1][0]

@@ -5,10 +5,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from . import services
+from . import otp, services
+from .policy import needs_second_factor
 
 
 class IdleTimeoutMiddleware:
@@ -65,3 +67,27 @@ class AuditMiddleware:
             if response.status_code >= 500:
                 queued.clear()
         return response
+
+
+class SecondFactorMiddleware:
+    """With settings.OTP_REQUIRED, a signed-in user whose role needs a second factor, or who may use the admin
+    (policy.needs_second_factor), reaches no page before their session is verified with a one-time code:
+    they are sent to the code page, or to enrolment when they have no authenticator yet (accounts.otp).
+    Runs after IdleTimeoutMiddleware, so an idle session is signed out first."""
+
+    OPEN = ("login", "logout", "healthz", "accounts:otp_verify", "accounts:otp_enrol")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._open_paths = None
+
+    def __call__(self, request):
+        if settings.OTP_REQUIRED and request.user.is_authenticated and not otp.is_verified(request):
+            if self._open_paths is None:
+                self._open_paths = {reverse(name) for name in self.OPEN}
+            path = request.path_info
+            # needs_second_factor covers every user who may use the admin (is_staff); others are refused there anyway
+            if path not in self._open_paths and needs_second_factor(request.user):
+                target = "accounts:otp_verify" if otp.has_device(request.user) else "accounts:otp_enrol"
+                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

@@ -277,3 +277,17 @@ class AuditCheckpoint(models.Model):
 
     def payload(self) -> str:
         return f"{self.created_at.isoformat()}|{self.last_entry_id}|{self.head_digest}|{self.count}"
+
+
+class KeyRotationProgress(models.Model):
+    """How far `rotate_blind_index` got for one table with one key (the key's fingerprint, never the key): a run
+    that stopped carries on after `last_pk`; a new key starts every table again (docs/deployment.md)."""
+
+    table = models.CharField(max_length=100, unique=True)
+    key_fingerprint = models.CharField(max_length=64)
+    last_pk = models.BigIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.table}: {self.last_pk}{' ✓' if self.done_at else ''}"

@@ -156,3 +156,14 @@ def require(user, capability: Can) -> None:
     """403 unless the user's role carries the capability."""
     if not allows(user, capability):
         raise PermissionDenied
+
+
+# Two-factor login (docs/privacy.md, R14): these roles sign in with a password and a one-time code
+# whenever settings.OTP_REQUIRED is on; social workers may enrol but need not. Every user who may use the admin
+# (is_staff) needs it too.
+SECOND_FACTOR_ROLES = frozenset({_LEAD, _SUP, _BUREAU, _COUNTY, _ADMIN})
+
+
+def needs_second_factor(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.role in SECOND_FACTOR_ROLES or user.is_staff or user.is_superuser)

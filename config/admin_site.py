@@ -7,6 +7,7 @@
   the administrator cannot probe which child ids exist: every other id is a 404.
 """
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,12 @@ from django.utils.translation import gettext as _
 
 
 class SiteAdmin(admin.AdminSite):
+    def has_permission(self, request):
+        """Every use of the admin needs a session verified with a second factor (R14, accounts/otp.py)."""
+        from accounts import otp
+
+        return super().has_permission(request) and (not settings.OTP_REQUIRED or otp.is_verified(request))
+
     def login(self, request, extra_context=None):
         if request.user.is_authenticated and not self.has_permission(request):
             raise PermissionDenied(_("The admin is for the project lead, the supervisors and the system "

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dates import add_months
+from accounts.fields import EncryptedTextField
 from accounts.policy import Can, roles_with
 from children.models import Child
 
@@ -90,8 +91,8 @@ class Case(models.Model):
                                related_name="cases")
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.INTAKE, db_index=True)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.VISIT)
-    source_note = models.TextField(_("how the case came in"), blank=True)
-    reason = models.TextField(_("presenting problem"), blank=True)
+    source_note = EncryptedTextField(_("how the case came in"), blank=True)
+    reason = EncryptedTextField(_("presenting problem"), blank=True)
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
@@ -273,8 +274,8 @@ class CaseEvent(models.Model):
     from_stage = models.CharField(_("from stage"), max_length=16, choices=Case.Stage.choices, blank=True)
     to_stage = models.CharField(_("to stage"), max_length=16, choices=Case.Stage.choices, blank=True)
     approval_status = models.CharField(_("decision"), max_length=10, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    snapshot = models.TextField(_("content submitted"), blank=True,
+    note = EncryptedTextField(_("note"), blank=True)
+    snapshot = EncryptedTextField(_("content submitted"), blank=True,
                                 help_text="The plan or closure exactly as submitted for approval.")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT,
                            related_name="+")
@@ -320,14 +321,14 @@ class Assessment(CaseRecord):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="assessments")
     assessed_on = models.DateField(_("assessed on"), default=timezone.localdate)
-    family_needs = models.TextField(_("family composition"), blank=True)
-    guardianship_needs = models.TextField(_("guardianship and care"), blank=True)
-    schooling_needs = models.TextField(_("schooling"), blank=True)
-    health_needs = models.TextField(_("physical and mental health"), blank=True)
-    economy_needs = models.TextField(_("family economy"), blank=True)
-    safety_needs = models.TextField(_("living safety"), blank=True)
-    strengths = models.TextField(_("strengths"))
-    risks = models.TextField(_("risks"))
+    family_needs = EncryptedTextField(_("family composition"), blank=True)
+    guardianship_needs = EncryptedTextField(_("guardianship and care"), blank=True)
+    schooling_needs = EncryptedTextField(_("schooling"), blank=True)
+    health_needs = EncryptedTextField(_("physical and mental health"), blank=True)
+    economy_needs = EncryptedTextField(_("family economy"), blank=True)
+    safety_needs = EncryptedTextField(_("living safety"), blank=True)
+    strengths = EncryptedTextField(_("strengths"))
+    risks = EncryptedTextField(_("risks"))
 
     NEED_FIELDS = ["family_needs", "guardianship_needs", "schooling_needs", "health_needs", "economy_needs",
                    "safety_needs"]
@@ -352,7 +353,7 @@ class ServicePlan(CaseRecord):
     """计划: goals and planned services. Editing it after approval changes its fingerprint: approve again."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="plans")
-    summary = models.TextField(_("plan summary"), blank=True)
+    summary = EncryptedTextField(_("plan summary"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)  # accounts.concurrency
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True,
@@ -451,8 +452,8 @@ class ServiceRecord(CaseRecord):
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
     participants = models.JSONField(_("who took part"), default=list)
     participant_names = models.CharField(_("names of those who took part"), max_length=200, blank=True)
-    content = models.TextField(_("content"))
-    result = models.TextField(_("result"))
+    content = EncryptedTextField(_("content"))
+    result = EncryptedTextField(_("result"))
 
     class Meta(CaseRecord.Meta):
         verbose_name = _("service record")
@@ -478,7 +479,7 @@ class ServiceRecord(CaseRecord):
 
 class CaseNote(CaseRecord):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notes")
-    text = models.TextField(_("case note"))
+    text = EncryptedTextField(_("case note"))
 
     class Meta(CaseRecord.Meta):
         verbose_name = _("case note")
@@ -493,7 +494,7 @@ class Evaluation(CaseRecord):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="evaluations")
     evaluated_on = models.DateField(_("evaluated on"), default=timezone.localdate)
-    summary = models.TextField(_("overall evaluation"))
+    summary = EncryptedTextField(_("overall evaluation"))
 
     class Meta(CaseRecord.Meta):
         verbose_name = _("evaluation")
@@ -513,7 +514,7 @@ class GoalEvaluation(models.Model):
                                    related_name="goal_results")
     goal = models.ForeignKey(PlanGoal, verbose_name=_("goal"), on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("result"), max_length=12, choices=Result.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = EncryptedTextField(_("comment"), blank=True)
 
     class Meta:
         verbose_name = _("goal evaluation")
@@ -547,7 +548,7 @@ class Closure(CaseRecord):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="closures")
     reason = models.CharField(_("closure reason"), max_length=16, choices=Reason.choices)
-    summary = models.TextField(_("closure summary"))
+    summary = EncryptedTextField(_("closure summary"))
 
     class Meta(CaseRecord.Meta):
         verbose_name = _("closure")
@@ -586,7 +587,7 @@ class FollowUp(models.Model):
     due_on = models.DateField(_("due on"), db_index=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     method = models.CharField(_("method"), max_length=8, choices=Method.choices, blank=True)
-    situation = models.TextField(_("child's situation"), blank=True)
+    situation = EncryptedTextField(_("child's situation"), blank=True)
     needs_reopening = models.BooleanField(_("the case should be reopened"), default=False)
     cancelled = models.BooleanField(_("cancelled"), default=False)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("followed up by"), null=True, blank=True,
@@ -636,7 +637,7 @@ class SupervisionNote(models.Model):
                                on_delete=models.PROTECT, related_name="supervision_notes",
                                limit_choices_to={"role__in": roles_with(Can.HAVE_CASELOAD)})
     supervised_on = models.DateField(_("date"), default=timezone.localdate)
-    text = models.TextField(_("supervision note"))
+    text = EncryptedTextField(_("supervision note"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("supervisor"), on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import EncryptedTextField
 from accounts.policy import Can
 from children.models import Child
 
@@ -38,8 +39,8 @@ class DirectService(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
     participants = models.JSONField(_("who took part"), default=list)
     participant_names = models.CharField(_("names of those who took part"), max_length=200, blank=True)
-    content = models.TextField(_("content"))
-    result = models.TextField(_("result"))
+    content = EncryptedTextField(_("content"))
+    result = EncryptedTextField(_("result"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)

@@ -323,7 +323,7 @@ class IncidentNotice(models.Model):
                                   on_delete=models.PROTECT, related_name="+")
     logged_at = models.DateTimeField(_("logged at"), null=True, blank=True)
     feedback_at = models.DateTimeField(_("feedback received at"), null=True, blank=True)
-    feedback = models.TextField(_("feedback"), blank=True)
+    feedback = EncryptedTextField(_("feedback"), blank=True)
     # When the late-notice alert and the feedback reminder went out (each goes out once).
     alerted_at = models.DateTimeField(_("late alert sent at"), null=True, blank=True)
     feedback_reminded_at = models.DateTimeField(_("feedback reminder sent at"), null=True, blank=True)
@@ -382,7 +382,7 @@ class IncidentMeasure(models.Model):
                                  related_name="measures")
     kind = models.CharField(_("measure"), max_length=24, choices=Kind.choices)
     taken_at = models.DateTimeField(_("taken at"))
-    note = models.TextField(_("details"), blank=True)
+    note = EncryptedTextField(_("details"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
                                     related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)

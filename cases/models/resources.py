@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import EncryptedTextField
 from accounts.policy import Can
 
 __all__ = ["ServiceType", "ResourceType", "Resource", "ResourceQuerySet", "Referral", "ReferralQuerySet"]
@@ -128,9 +129,9 @@ class Referral(models.Model):
     resource = models.ForeignKey(Resource, verbose_name=_("resource"), on_delete=models.PROTECT,
                                  related_name="referrals")
     sent_on = models.DateField(_("sent on"), default=timezone.localdate)
-    need = models.TextField(_("what the child needs from it"))
+    need = EncryptedTextField(_("what the child needs from it"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SENT)
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = EncryptedTextField(_("outcome"), blank=True)
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("referred by"),
                                    on_delete=models.PROTECT, related_name="+")

@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # ours, in dependency order: a lower app never imports a higher one
     "divisions",
     "accounts",
@@ -53,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # after MessageMiddleware: signing an idle session out leaves a message for the login page
     "accounts.middleware.IdleTimeoutMiddleware",
+    # after the idle sign-out: no page before the second factor for the roles that need one (accounts/otp.py)
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -117,6 +122,10 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_IDLE_TIMEOUT = 30 * 60
+# Two-factor login (R14, accounts/otp.py): on unless a settings file turns it off. production.py forces it on;
+# local.py (the `make run` demo) has it off by default (README, "Demo").
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "童护"
 
 # Lockout: 5 failures lock that username from that address for 30 minutes. Keyed on both so
 # that one person's typos never lock a whole township office that shares one public address.

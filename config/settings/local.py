@@ -10,3 +10,6 @@ FIELD_ENCRYPTION_KEYS = env.list(
     "FIELD_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2ZWxvcG1lbnQta2V5LTMyLWJ5dGVzISE="]
 )
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="local-blind-index-key")
+# The demo's users share published passwords and are shown on a laptop: a second factor would protect nothing
+# and make every viewer enrol a phone. OTP_REQUIRED=1 tries the real flow locally. production.py forces it on.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=False)

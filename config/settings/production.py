@@ -20,6 +20,9 @@ BLIND_INDEX_KEY = env("BLIND_INDEX_KEY")
 if not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must be set in production.")
 
+# Two-factor login for the lead, supervisors, bureaus, the administrator and the admin (R14): not negotiable here.
+OTP_REQUIRED = True
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True

@@ -81,6 +81,12 @@ RULES: dict[str, Rule] = {
     "accounts:notifications_read_all": _action(SIGNED_IN, Scope.NONE),
     "accounts:password_change": _form(SIGNED_IN, Scope.NONE),
     "accounts:password_done": _read(SIGNED_IN, Scope.NONE),
+    # two-factor login (accounts/otp_views.py): verify and enrol redirect once done or when the other is due
+    "accounts:otp_manage": _form(SIGNED_IN, Scope.NONE),
+    "accounts:otp_verify": _form(SIGNED_IN, Scope.NONE, get_ok=DONE),
+    "accounts:otp_enrol": _form(SIGNED_IN, Scope.NONE, get_ok=DONE),
+    "accounts:otp_users": _read(Can.LEAD_PROJECT, Scope.NONE),
+    "accounts:otp_reset": _action(Can.LEAD_PROJECT, Scope.NONE),
     "divisions:options": _read(SIGNED_IN, Scope.NONE),
     # periodic reports (matrix_world's report: each area's analysis report, submitted to the bureau)
     "reports:index": _read(Can.SEE_OVERVIEW, Scope.NONE),
