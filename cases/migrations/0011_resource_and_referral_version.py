@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_concurrency_guards'),
+        ('cases', '0010_direct_family_services'),
     ]
 
     operations = [
