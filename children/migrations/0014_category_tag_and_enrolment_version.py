@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('children', '0012_merge_search_indexes'),
+        ('children', '0013_households'),
     ]
 
     operations = [
