@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_direct_family_services'),
+        ('cases', '0011_encrypt_case_free_text'),
     ]
 
     operations = [
