@@ -136,7 +136,7 @@ class ReferralForm(forms.ModelForm):
         self.fields["resource"].help_text = _("Resources that cover the child's county.")
 
 
-class ReferralUpdateForm(forms.ModelForm):
+class ReferralUpdateForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["status", "outcome"]
@@ -189,7 +189,7 @@ class ReopenForm(forms.Form):
                              error_messages={"required": _("Say why the case is reopened.")})
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(VersionedFormMixin, forms.ModelForm):
     counties = forms.ModelMultipleChoiceField(label=_("counties covered"), queryset=Division.objects.counties(),
                                               widget=forms.CheckboxSelectMultiple,
                                               error_messages={"required": _("Tick the counties this resource serves.")})

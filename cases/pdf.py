@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.pdf import html_to_pdf
 from children.timeline import events_for
 
 from .models import Case, CaseEvent, GoalEvaluation, SupervisionNote
@@ -105,10 +106,8 @@ def case_entries(case: Case, user) -> list[Entry]:
 
 
 def render_case_pdf(case: Case, user) -> bytes:
-    from weasyprint import HTML
-
     pending_follow_ups = case.follow_ups.filter(done_on__isnull=True, cancelled=False)
     html = render_to_string("cases/archive_pdf.html", {
         "case": case, "entries": case_entries(case, user), "pending_follow_ups": pending_follow_ups,
         "printed_at": timezone.localtime(), "printed_by": user})
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

@@ -256,7 +256,8 @@ def referral_update(request, pk):
         data = form.cleaned_data
         referral.status = old_status  # the service checks the move from the stored status
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # refused when someone updated the referral since this form was opened
+                claim_version(referral, data["version"])
                 services.update_referral(referral=referral, by=request.user, status=data["status"],
                                          outcome=data["outcome"])
             return redirect(case)
@@ -373,11 +374,18 @@ def resource_edit(request, pk=None):
         raise PermissionDenied
     form = ResourceForm(request.POST or None, instance=resource)
     if request.method == "POST" and form.is_valid():
-        resource = form.save(commit=False)
-        if resource.created_by_id is None:
-            resource.created_by = request.user
-        resource.save()
-        form.save_m2m()
-        return redirect(resource)
+        try:
+            with transaction.atomic():
+                if resource is not None:  # refused when someone saved the entry since this form was opened
+                    claim_version(resource, form.cleaned_data["version"])
+                resource = form.save(commit=False)
+                if resource.created_by_id is None:
+                    resource.created_by = request.user
+                resource.save()
+                form.save_m2m()
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            return redirect(resource)
     return render(request, "cases/resource_form.html", {"form": form, "resource": resource})
 

@@ -196,7 +196,7 @@ HouseholdFormSet = forms.inlineformset_factory(
     can_delete=True)
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ChildCategory
         fields = ["category", "recognised_on", "basis", "review_on", "evidence"]
@@ -235,7 +235,7 @@ class CategoryForm(forms.ModelForm):
         return cleaned
 
 
-class EnrolmentForm(forms.ModelForm):
+class EnrolmentForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = BenefitEnrolment
         fields = ["benefit", "status", "applied_on", "started_on", "stopped_on", "amount", "checked_on", "note"]

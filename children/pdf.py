@@ -1,11 +1,12 @@
 """The printable 个人档案 (WeasyPrint, Noto Sans CJK SC, which also covers 㙍 of 塘㙍镇)."""
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
+
+from accounts.pdf import html_to_pdf
 
 from .services import profile_context
 
 
 def render_child_pdf(child, user) -> bytes:
     html = render_to_string("children/pdf.html", profile_context(child, user))
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

@@ -163,18 +163,25 @@ def category_edit(request, pk, link_pk=None):
     link = get_object_or_404(child.category_links, pk=link_pk) if link_pk else ChildCategory(child=child)
     form = CategoryForm(request.POST or None, request.FILES or None, instance=link, child=child)
     if request.method == "POST" and form.is_valid():
-        link = form.save(commit=False)
-        link.child = child
-        if not link.pk:
-            link.created_by = request.user
-        link._history_user = request.user
-        link.save()
-        if child.category_pending:  # 待细分 settled: the exact category is now recorded
-            child.category_pending = ""
-            child._history_user = request.user
-            child.save(update_fields=["category_pending"])
-        messages.success(request, _("Saved."))
-        return redirect(child.get_absolute_url() + "#categories")
+        try:
+            with transaction.atomic():
+                if link.pk:  # refused when someone saved the tag since this form was opened
+                    claim_version(link, form.cleaned_data["version"])
+                link = form.save(commit=False)
+                link.child = child
+                if not link.pk:
+                    link.created_by = request.user
+                link._history_user = request.user
+                link.save()
+                if child.category_pending:  # 待细分 settled: the exact category is now recorded
+                    child.category_pending = ""
+                    child._history_user = request.user
+                    child.save(update_fields=["category_pending"])
+        except StaleEditError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(child.get_absolute_url() + "#categories")
     return render(request, "children/category_form.html", {"form": form, "child": child, "link": link})
 
 
@@ -223,13 +230,20 @@ def enrolment_edit(request, pk, enrolment_pk=None):
                  else BenefitEnrolment(child=child))
     form = EnrolmentForm(request.POST or None, instance=enrolment, child=child)
     if request.method == "POST" and form.is_valid():
-        enrolment = form.save(commit=False)
-        enrolment.child = child
-        enrolment.checked_by = request.user
-        enrolment._history_user = request.user
-        enrolment.save()
-        messages.success(request, _("Saved."))
-        return redirect(child.get_absolute_url() + "#benefits")
+        try:
+            with transaction.atomic():
+                if enrolment.pk:  # refused when someone saved the enrolment since this form was opened
+                    claim_version(enrolment, form.cleaned_data["version"])
+                enrolment = form.save(commit=False)
+                enrolment.child = child
+                enrolment.checked_by = request.user
+                enrolment._history_user = request.user
+                enrolment.save()
+        except StaleEditError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(child.get_absolute_url() + "#benefits")
     return render(request, "children/enrolment_form.html", {"form": form, "child": child, "enrolment": enrolment})
 
 

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from accounts.pdf import html_to_pdf
+
 from .figures import ReportContent
 
 PROJECT_NAME = "湛江市困境儿童和留守儿童关爱服务项目"
@@ -22,8 +24,6 @@ def contract_name(content: ReportContent) -> str:
 
 
 def render_pdf(content: ReportContent, *, narratives: dict | None = None, version: int | None = None) -> bytes:
-    from weasyprint import HTML
-
     narratives = narratives or {}
     for section in content.sections:
         section.text = narratives.get(section.narrative, "") if section.narrative else ""
@@ -35,7 +35,7 @@ def render_pdf(content: ReportContent, *, narratives: dict | None = None, versio
     html = render_to_string("reports/report_pdf.html", {
         "content": content, "contract_name": contract_name(content), "version": version,
         "running_header": header, "project_name": PROJECT_NAME, "generated_at": timezone.localtime()})
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def _cell(value):

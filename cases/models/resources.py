@@ -82,6 +82,7 @@ class Resource(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)  # accounts.concurrency: stale saves refused
 
     objects = ResourceQuerySet.as_manager()
 
@@ -138,6 +139,7 @@ class Referral(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False)  # accounts.concurrency: stale saves refused
 
     objects = ReferralQuerySet.as_manager()
 

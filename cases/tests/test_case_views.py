@@ -227,13 +227,13 @@ def test_referral_status_moves_forward_with_an_outcome(client_for, worker, super
     referral = services.refer(case=case, by=worker, resource=resources[0], need="法律咨询")
     client = client_for(worker)
     page = reverse("cases:referral_update", args=[referral.pk])
-    assert client.post(page, {"status": "accepted", "outcome": ""}).status_code == 302
-    response = client.post(page, {"status": "done", "outcome": ""})
+    assert client.post(page, {"status": "accepted", "outcome": "", "version": 1}).status_code == 302
+    response = client.post(page, {"status": "done", "outcome": "", "version": 2})
     assert response.status_code == 200 and "转介结果" in str(response.context["form"].errors)
-    assert client.post(page, {"status": "done", "outcome": "已立案受理"}).status_code == 302
+    assert client.post(page, {"status": "done", "outcome": "已立案受理", "version": 2}).status_code == 302
     referral.refresh_from_db()
     assert referral.status == "done" and referral.outcome == "已立案受理"
-    response = client.post(page, {"status": "sent", "outcome": "x"})
+    response = client.post(page, {"status": "sent", "outcome": "x", "version": 3})
     referral.refresh_from_db()
     assert response.status_code == 200 and referral.status == "done"
 

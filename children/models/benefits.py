@@ -71,7 +71,8 @@ class ChildCategory(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    history = HistoricalRecords()
+    version = models.PositiveIntegerField(default=1, editable=False)  # accounts.concurrency: stale saves refused
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = ChildRelatedQuerySet.as_manager()
 
@@ -120,7 +121,8 @@ class BenefitEnrolment(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     checked_on = models.DateField(_("checked on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    history = HistoricalRecords()
+    version = models.PositiveIntegerField(default=1, editable=False)  # accounts.concurrency: stale saves refused
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = ChildRelatedQuerySet.as_manager()
 

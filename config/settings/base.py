@@ -171,6 +171,12 @@ MESSAGE_TAGS = {40: "danger"}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Each pool process is replaced after this many tasks, or after a task that left it holding more than
+# this many KiB: a PDF render (a report) leaves memory behind that only a new process gives back
+# (accounts/pdf.py collects the garbage; the allocator keeps its arenas). Every worker gets these,
+# also one started by hand or by `make run`, not only the systemd unit's.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_MAX_TASKS_PER_CHILD", default=50)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_MAX_MEMORY_PER_CHILD", default=700_000)  # KiB
 BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)  # seconds
 # On a lost broker connection, stop running tasks: they are re-delivered anyway (late acks).
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True

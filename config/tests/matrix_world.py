@@ -23,6 +23,8 @@ from children.services import record_assessment
 from children.tests.factories import BenefitEnrolmentFactory, ChildCategoryFactory, ChildFactory
 from conftest import CHIKAN, LEIZHOU, SUIXI, make_user
 from divisions.models import Division
+from evaluation.models import Partner, QuestionSet, Screening, Survey, WorkerFeedback
+from evaluation.services import record_survey
 from reports.models import Report
 from visits.models import FamilyCall, FollowUpContact, Visit, VisitPhoto
 from visits.services import create_visit
@@ -110,6 +112,8 @@ def build_area(area: str, worker, supervisor) -> dict:
                                    period_start=datetime.date(2026, 11, 1), period_end=datetime.date(2026, 11, 30),
                                    as_of=datetime.date(2026, 11, 30), status=Report.Status.SUBMITTED)
 
+    evaluation = _evaluation_objects(area, worker, village, closed)
+
     return {
         "children:*": {"pk": child.pk, "link_pk": link.pk, "enrolment_pk": enrolment.pk,
                        "assessment_pk": assessment.pk, "token": "no-such-upload"},
@@ -139,7 +143,27 @@ def build_area(area: str, worker, supervisor) -> dict:
         "activities:article_image": {"pk": article_image.pk},
         "accounts:*": {"pk": notification.pk},
         "reports:*": {"pk": report.pk, "fmt": "pdf"},
+        **evaluation,
     }
+
+
+def _evaluation_objects(area: str, worker, village, closed_case) -> dict:
+    """The closed case's follow-up survey, the worker's monthly feedback (not yet answered, so its author
+    may still edit it), a partner of the county and a 摸排 round of the village."""
+    question_set = QuestionSet.current()
+    survey = record_survey(survey=Survey(context=Survey.Context.CASE_CLOSURE, case=closed_case,
+                                         child=closed_case.child, question_set=question_set,
+                                         respondent=Survey.Respondent.GUARDIAN, method=Survey.Method.IN_PERSON),
+                           scores={q.pk: 4 for q in question_set.questions.all()}, by=worker)
+    feedback = WorkerFeedback.objects.create(worker=worker, month=datetime.date(2026, 11, 1), workload="走访十二户")
+    partner = Partner.objects.create(name=f"{area}中心小学", kind=Partner.Kind.SCHOOL, county_id=AREA_CODES[area],
+                                     created_by=worker)
+    screening = Screening.objects.create(village=village, started_on=datetime.date(2026, 10, 8),
+                                         ended_on=datetime.date(2026, 10, 9), screened=12, entered=3,
+                                         not_eligible=9, entered_by=worker)
+    screening.surveyors.add(worker)
+    return {"evaluation:survey_*": {"pk": survey.pk}, "evaluation:feedback_*": {"pk": feedback.pk},
+            "evaluation:partner_*": {"pk": partner.pk}, "evaluation:screening_*": {"pk": screening.pk}}
 
 
 def kwargs_for(objects: dict, url_name: str, keys) -> dict:

@@ -9,14 +9,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from cases import services as case_services
-from cases.models import Case, Incident
-from cases.tests.case_helpers import assess, write_plan
+from cases.models import Case, Incident, Referral, Resource, ResourceType
+from cases.tests.case_helpers import assess, case_through, write_plan
 from cases.tests.test_incidents import report_data
-from children.models import Child
-from children.tests.factories import ChildFactory
+from children.models import BenefitEnrolment, Child, ChildCategory
+from children.tests.factories import BenefitEnrolmentFactory, ChildCategoryFactory, ChildFactory
 from children.tests.test_record_views import BORN, NUMBER
 from children.tests.test_record_views import form_data as child_form_data
+from divisions.models import Division
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +93,68 @@ def test_a_stale_service_plan_save_is_refused(worker):
     assert response.status_code == 200 and REFUSAL in response.content.decode()
     case.refresh_from_db()
     assert case.plan.summary == "第一个人的计划"
+
+
+def both_open(url, first_user, second_user) -> tuple[Client, dict, Client, dict]:
+    """Two people open the same edit form before either saves: their clients and what each form would post."""
+    opened = []
+    for user in (first_user, second_user):
+        client = signed_in(user)
+        opened += [client, as_posted(client.get(url).context["form"])]
+    return tuple(opened)
+
+
+def assert_second_refused(url, first_user, second_user, first_change: dict, second_change: dict):
+    first, first_form, second, second_form = both_open(url, first_user, second_user)
+    assert first_form["version"] == second_form["version"] == "1"
+    response = first.post(url, {**first_form, **first_change})
+    assert response.status_code == 302, response.context["form"].errors
+    response = second.post(url, {**second_form, **second_change})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert REFUSAL in page and "请刷新页面" in page
+
+
+def test_a_stale_category_tag_edit_is_refused(worker, user_factory):
+    colleague = user_factory(Role.SOCIAL_WORKER, ["440802"])
+    child = ChildFactory(social_worker=worker, residence_id="440802001001")
+    link = ChildCategoryFactory(child=child)
+    url = reverse("children:category_edit", args=[child.pk, link.pk])
+    assert_second_refused(url, worker, colleague, {"basis": "民发〔2019〕34号"}, {"basis": "第二个人的依据"})
+    link = ChildCategory.objects.get(pk=link.pk)
+    assert link.basis == "民发〔2019〕34号" and link.version == 2
+
+
+def test_a_stale_benefit_enrolment_edit_is_refused(worker):
+    enrolment = BenefitEnrolmentFactory(child=ChildFactory(social_worker=worker), note="")
+    url = reverse("children:enrolment_edit", args=[enrolment.child_id, enrolment.pk])
+    assert_second_refused(url, worker, worker, {"note": "十一月已到账"}, {"note": "第二个标签页的备注"})
+    enrolment = BenefitEnrolment.objects.get(pk=enrolment.pk)
+    assert enrolment.note == "十一月已到账" and enrolment.version == 2
+
+
+def test_a_stale_resource_directory_edit_is_refused(worker, lead):
+    resource = Resource.objects.create(name="赤坎区法律援助处", type=ResourceType.objects.first(), phone="")
+    resource.counties.set(Division.objects.filter(code="440802"))
+    url = reverse("cases:resource_edit", args=[resource.pk])
+    assert_second_refused(url, worker, lead, {"phone": "0759-3333333"}, {"phone": "0759-4444444"})
+    resource = Resource.objects.get(pk=resource.pk)
+    assert resource.phone == "0759-3333333" and resource.version == 2
+
+
+def test_a_stale_referral_status_update_is_refused(worker, supervisor):
+    """Without the version the second update would pass the status rule too (accepted → declined) and
+    overwrite the first one's outcome."""
+    case = case_services.open_case(child=ChildFactory(social_worker=worker), by=worker, source=Case.Source.VISIT,
+                                   source_note="入户探访发现", reason="祖母年迈，孩子常独自在家")
+    case_through(case, worker, supervisor, Case.Stage.INTERVENTION)
+    resource = Resource.objects.create(name="赤坎区法律援助处", type=ResourceType.objects.first())
+    referral = case_services.refer(case=case, by=worker, resource=resource, need="法律咨询")
+    url = reverse("cases:referral_update", args=[referral.pk])
+    assert_second_refused(url, worker, supervisor, {"status": "accepted", "outcome": "已受理"},
+                          {"status": "declined", "outcome": "对方不接"})
+    referral = Referral.objects.get(pk=referral.pk)
+    assert (referral.status, referral.outcome, referral.version) == ("accepted", "已受理", 2)
 
 
 # ---------------------------------------------------------------- double submits
