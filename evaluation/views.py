@@ -285,7 +285,9 @@ def feedback_respond(request, pk):
 def partner_list(request):
     require(request.user, Can.SEE_REGISTRY)
     partners = (Partner.objects.visible_to(request.user).select_related("county", "resource")
-                .annotate(n_feedback=Count("feedback"), last=Max("feedback__received_on")))
+                .annotate(n_feedback=Count("feedback"), last=Max("feedback__received_on"))
+                # a grouped query drops Meta.ordering; pages need a stable order
+                .order_by("kind", "name", "pk"))
     return render(request, "evaluation/partner_list.html", {
         "page": _page(request, partners), "can_create": request.user.can(Can.DO_CASEWORK)})
 

@@ -109,3 +109,12 @@ def test_partner_list_query_count(client_for, worker, partner, django_assert_num
     with django_assert_num_queries(8):
         response = client.get(reverse("evaluation:partner_list"))
     assert len(response.context["page"]) == 4
+
+
+def test_partner_list_pages_in_a_stable_order(client_for, worker, partner, recwarn):
+    # the list is grouped (feedback counts), which drops Meta.ordering: without an explicit order the
+    # paginator warns and rows may move between pages
+    Partner.objects.create(name="湛江市爱心慈善会", kind="charity", created_by=worker)
+    response = client_for(worker).get(reverse("evaluation:partner_list"))
+    assert not [w for w in recwarn if "UnorderedObjectListWarning" in w.category.__name__]
+    assert [p.kind for p in response.context["page"]] == ["charity", "school"]
