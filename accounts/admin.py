@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Approval, AuditEntry, StaffProfile, User
+from .models import Approval, AuditEntry, StaffProfile, StaffRecord, User
 from .policy import Can, allows
 
 # What decides what a user may do and see: nobody changes these on their own account.
@@ -284,3 +284,23 @@ def _unregister_otp_devices():
 
 
 _unregister_otp_devices()
+
+
+@admin.register(StaffRecord)
+class StaffRecordAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """The dated team history (docs/accounts.md, "Team history"): the lead records who joined, changed
+    position or qualification, and left, on the day it took effect; the supervisor reads it. Kept, never
+    deleted: a past report's staffing figures are computed from it."""
+
+    change_capability = Can.LEAD_PROJECT
+    list_display = ["effective", "user", "event", "position", "full_time", "certificate", "education", "note"]
+    list_filter = ["event", "position", "full_time", "certificate"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__full_name"]
+    date_hierarchy = "effective"
+    fields = ["user", "event", "effective", "position", "full_time", "education", "major_related", "certificate",
+              "child_service_years", "difficulty_service_years", "note"]
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,10 +1,13 @@
 """Demo users, one per role (names fixed: docs/architecture.md), and a team that meets the staffing rules."""
 
+import datetime
 import os
+
+from django.utils import timezone
 
 from divisions.models import Division
 
-from .models import Role, StaffProfile, User
+from .models import Role, StaffProfile, StaffRecord, User
 
 P, C, E = StaffProfile.Position, StaffProfile.Certificate, StaffProfile.Education
 
@@ -57,4 +60,43 @@ def seed() -> str:
         user.areas.set(Division.objects.filter(code__in=areas))
         if profile:
             StaffProfile.objects.update_or_create(user=user, defaults=profile)
+    seed_team_history()
     return f"{len(DEMO_USERS)} users"
+
+
+HISTORY_FIELDS = ("position", "full_time", "education", "major_related", "certificate", "child_service_years",
+                  "difficulty_service_years")
+
+
+def seed_team_history() -> None:
+    """The team's story over the last year (docs/accounts.md, "Team history"): everyone joined at the start;
+    a worker who had 3 years with children in difficulty left after five months (an inactive account) and
+    worker4 replaced her two weeks later; worker2 passed the assistant certificate in the third month, so
+    the rule "every project social worker has an assistant certificate" was broken until then."""
+    start = timezone.localdate() - datetime.timedelta(days=365)
+    former, _ = User.objects.get_or_create(username="former_worker",
+                                           defaults={"full_name": "周美华", "role": Role.SOCIAL_WORKER,
+                                                     "is_active": False})
+    for username, (_name, _role, _areas, profile) in DEMO_USERS.items():
+        if profile is None:
+            continue
+        user = User.objects.get(username=username)
+        values = {f: StaffProfile(**profile, user=user).__dict__[f] for f in HISTORY_FIELDS}
+        joined = start
+        if username == "worker4":
+            joined = start + datetime.timedelta(days=165)
+        if username == "worker2":
+            StaffRecord.objects.get_or_create(user=user, effective=start, defaults={
+                **values, "event": StaffRecord.Event.JOINED, "certificate": StaffProfile.Certificate.NONE,
+                "child_service_years": 1, "difficulty_service_years": 1})
+            StaffRecord.objects.get_or_create(user=user, effective=start + datetime.timedelta(days=80), defaults={
+                **values, "event": StaffRecord.Event.CHANGED, "note": "通过助理社会工作师职业水平考试",
+                "child_service_years": 1.2, "difficulty_service_years": 1.2})
+            continue
+        StaffRecord.objects.get_or_create(user=user, effective=joined,
+                                          defaults={**values, "event": StaffRecord.Event.JOINED})
+    StaffRecord.objects.get_or_create(user=former, effective=start, defaults=dict(
+        event=StaffRecord.Event.JOINED, position=P.PROJECT_WORKER, education=E.BACHELOR, major_related=True,
+        certificate=C.ASSISTANT, child_service_years=3, difficulty_service_years=3))
+    StaffRecord.objects.get_or_create(user=former, effective=start + datetime.timedelta(days=150), defaults=dict(
+        event=StaffRecord.Event.LEFT, note="合同期满离职"))

@@ -70,7 +70,20 @@ class User(AbstractUser):
         return q
 
 
-class StaffProfile(models.Model):
+class Qualified:
+    """Ranks of education and certificate, shared by the current profile and the dated team history."""
+
+    CERT_RANK = {"none": 0, "assistant": 1, "intermediate": 2, "senior": 3}
+    EDU_RANK = {"secondary": 0, "junior_college": 1, "bachelor": 2, "master": 3, "doctor": 4}
+
+    def certificate_at_least(self, level: str) -> bool:
+        return self.CERT_RANK[self.certificate] >= self.CERT_RANK[level]
+
+    def education_at_least(self, level: str) -> bool:
+        return self.EDU_RANK[self.education] >= self.EDU_RANK[level]
+
+
+class StaffProfile(Qualified, models.Model):
     """A team member's qualifications, checked against the contract's staffing rules."""
 
     class Education(models.TextChoices):
@@ -107,6 +120,7 @@ class StaffProfile(models.Model):
     difficulty_service_years = models.DecimalField(_("years serving children in difficulty"), max_digits=4,
                                                    decimal_places=1, default=0)
     position = models.CharField(_("position"), max_length=16, choices=Position.choices)
+    full_time = models.BooleanField(_("full-time"), default=True)
 
     class Meta:
         verbose_name = _("staff qualification")
@@ -122,15 +136,70 @@ class StaffProfile(models.Model):
     def get_absolute_url(self):
         return reverse("accounts:team")
 
-    CERT_RANK = {Certificate.NONE: 0, Certificate.ASSISTANT: 1, Certificate.INTERMEDIATE: 2, Certificate.SENIOR: 3}
-    EDU_RANK = {Education.SECONDARY: 0, Education.JUNIOR_COLLEGE: 1, Education.BACHELOR: 2, Education.MASTER: 3,
-                Education.DOCTOR: 4}
 
-    def certificate_at_least(self, level: str) -> bool:
-        return self.CERT_RANK[self.certificate] >= self.CERT_RANK[level]
+class StaffRecord(Qualified, models.Model):
+    """One dated change in the team (docs/accounts.md, "Team history"): from `effective` on, this person
+    was on the team in this position with these qualifications, until their next record. A "left"
+    record ends the membership. The staffing rules of a past period are checked against these."""
 
-    def education_at_least(self, level: str) -> bool:
-        return self.EDU_RANK[self.education] >= self.EDU_RANK[level]
+    class Event(models.TextChoices):
+        JOINED = "joined", _("Joined the team")
+        CHANGED = "changed", _("Position or qualification changed")
+        LEFT = "left", _("Left the team")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_records",
+                             verbose_name=_("team member"))
+    event = models.CharField(_("change"), max_length=8, choices=Event.choices)
+    effective = models.DateField(_("effective from"))
+    position = models.CharField(_("position"), max_length=16, choices=StaffProfile.Position.choices, blank=True)
+    full_time = models.BooleanField(_("full-time"), default=True)
+    education = models.CharField(_("education"), max_length=16, choices=StaffProfile.Education.choices, blank=True)
+    major_related = models.BooleanField(_("related major"), default=False)
+    certificate = models.CharField(_("certificate level"), max_length=16, choices=StaffProfile.Certificate.choices,
+                                   default=StaffProfile.Certificate.NONE)
+    child_service_years = models.DecimalField(
+        _("years of child and youth service"), max_digits=4, decimal_places=1, default=0,
+        help_text=_("As on the effective date; time on the project after it is added when a later date is checked."))
+    difficulty_service_years = models.DecimalField(
+        _("years serving children in difficulty"), max_digits=4, decimal_places=1, default=0,
+        help_text=_("As on the effective date; time on the project after it is added when a later date is checked."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("team change")
+        verbose_name_plural = _("team history")
+        ordering = ["-effective", "user__username", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "effective"], name="accounts_staffrecord_one_per_day"),
+            models.CheckConstraint(condition=Q(child_service_years__gte=0) & Q(difficulty_service_years__gte=0),
+                                   name="accounts_staffrecord_years_not_negative"),
+            models.CheckConstraint(condition=Q(event="left") | (~Q(position="") & ~Q(education="")),
+                                   name="accounts_staffrecord_member_has_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.effective} · {self.get_event_display()}"
+
+    def get_absolute_url(self):
+        return reverse("accounts:team")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.event != self.Event.LEFT and not (self.position and self.education):
+            raise ValidationError(_("A team member's record needs a position and an education."))
+        if not self.user_id or not self.effective:
+            return
+        before = (StaffRecord.objects.filter(user_id=self.user_id, effective__lt=self.effective)
+                  .exclude(pk=self.pk).order_by("-effective").first())
+        on_team = before is not None and before.event != self.Event.LEFT
+        if self.event == self.Event.JOINED and on_team:
+            raise ValidationError(_("This person is already on the team on that date; record a change instead."))
+        if self.event != self.Event.JOINED and not on_team:
+            raise ValidationError(_("This person is not on the team on that date; record that they joined first."))
 
 
 class Notification(models.Model):

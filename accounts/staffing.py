@@ -77,9 +77,10 @@ def check_staffing(profiles=None) -> list[RuleResult]:
         _("At least 2 project social workers with 2 years serving children in difficulty"), len(experienced) >= 2,
         _("%(n)s have it: %(names)s.") % {"n": len(experienced), "names": _names(experienced)}))
 
-    seasoned = [p for p in supervisors if p.difficulty_service_years >= 5]
+    seasoned = [p for p in supervisors if p.difficulty_service_years >= 5 and p.full_time]
     results.append(RuleResult(
         _("One project supervisor with 5 years serving children in difficulty"), len(seasoned) >= 1,
         (_("Supervisor: %(names)s.") % {"names": _names(seasoned)}) if seasoned
-        else _("Supervisors on the team: %(names)s; none has 5 years.") % {"names": _names(supervisors)}))
+        else _("Supervisors on the team: %(names)s; none is full-time with 5 years.")
+        % {"names": _names(supervisors)}))
     return results

@@ -25,7 +25,9 @@ def home(request):
 def team(request):
     require(request.user, Can.SEE_TEAM)
     profiles = StaffProfile.objects.filter(user__is_active=True).select_related("user").order_by("position", "user__username")
-    return render(request, "accounts/team.html", {"profiles": profiles, "rules": check_staffing(profiles)})
+    return render(request, "accounts/team.html", {
+        "profiles": profiles, "rules": check_staffing(profiles),
+        "perms_team_history": request.user.is_staff and request.user.can(Can.MANAGE_PROJECT)})
 
 
 @login_required

@@ -82,7 +82,26 @@ def _overdue_card(request):
                 level="danger" if plans + follow_ups else "")
 
 
+def tell_the_case_worker(approval, case) -> None:
+    """A plan or closure decided: the requester is told by accounts.services; the case's own worker too when
+    someone else (the lead, the supervisor, or the worker before a hand-over) asked for it (issue 12 item 8)."""
+    from accounts.services import notify
+
+    if case.worker_id is None or case.worker_id == approval.requested_by_id:
+        return
+    approved = approval.status == Approval.Status.APPROVED
+    what = _("The service plan") if approval.kind == PLAN_APPROVAL else _("The closure")
+    title = (_("%(what)s of %(case)s was approved") if approved else _("%(what)s of %(case)s was returned for "
+                                                                        "revision")) % {"what": what, "case": case}
+    notify(recipients=[case.worker], title=str(title), body=approval.comment, url=case.get_absolute_url(),
+           key=f"approval:{approval.pk}:decided", level="success" if approved else "warning")
+
+
 def register() -> None:
+    from accounts.services import on_decision
+
+    on_decision(PLAN_APPROVAL, tell_the_case_worker)
+    on_decision(CLOSURE_APPROVAL, tell_the_case_worker)
     timeline.register(case_events)
     timeline.register(incident_events)
     timeline.register(direct_service_events)

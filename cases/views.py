@@ -134,6 +134,8 @@ def case_detail(request, pk):
         "plan_approved": case.plan_is_approved(), "family_calls": family_calls,
         "plan_returned": _returned(case, PLAN_APPROVAL), "closure_returned": _returned(case, CLOSURE_APPROVAL),
         "today": timezone.localdate(),
+        # a closed case's follow-up survey (evaluation.Survey.case's reverse accessor; cases imports no evaluation)
+        "survey": None if case.is_open else case.surveys.first(),
     })
 
 

@@ -24,8 +24,28 @@ GIVEN = ["小明", "晓琳", "嘉怡", "俊杰", "雨涵", "子豪", "欣怡", "
 WORK_PLACES = ["广东省广州市", "广东省深圳市", "广东省东莞市", "广东省佛山市", "浙江省宁波市", "福建省厦门市"]
 LEVELS = [RiskLevel.LOW, RiskLevel.MEDIUM_LOW, RiskLevel.MEDIUM_HIGH, RiskLevel.LOW, RiskLevel.HIGH,
           RiskLevel.MEDIUM_LOW]
-STAGES = [Child.SchoolStage.PRIMARY, Child.SchoolStage.JUNIOR, Child.SchoolStage.KINDERGARTEN,
-          Child.SchoolStage.PRIMARY, Child.SchoolStage.SENIOR, Child.SchoolStage.DROPPED_OUT]
+
+
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def schooling(age: int, village: Division, n: int) -> dict:
+    """School stage, school and grade that agree with the child's age (entry at 6 to primary, 12 to junior
+    secondary, 15 to senior); one older child in six left junior secondary (the 辍学 follow-up has a case)."""
+    S = Child.SchoolStage
+    place = village.name[:2]
+    if age < 3:
+        return {"school_stage": S.NOT_IN_KINDERGARTEN, "school_name": "", "grade": ""}
+    if age < 6:
+        return {"school_stage": S.KINDERGARTEN, "school_name": f"{place}幼儿园", "grade": "小中大"[age - 3] + "班"}
+    if age < 12:
+        return {"school_stage": S.PRIMARY, "school_name": f"{place}小学", "grade": f"{age - 5}年级"}
+    if age >= 13 and n % 6 == 5:
+        return {"school_stage": S.DROPPED_OUT, "school_name": f"{place}中学", "grade": ""}
+    if age < 15:
+        return {"school_stage": S.JUNIOR, "school_name": f"{place}中学", "grade": "初" + "一二三"[age - 12]}
+    return {"school_stage": S.SENIOR, "school_name": f"{place}高级中学", "grade": "高" + "一二三"[min(age - 15, 2)]}
 
 
 def _villages(county: str, count: int) -> list[Division]:
@@ -88,8 +108,8 @@ def seed() -> str:
                       "caregiver_relation": "祖母", "caregiver_age": grandmother_age,
                       "caregiver_health": Child.CaregiverHealth.FAIR if grandmother_age >= 70 else Child.CaregiverHealth.GOOD,
                       "caregiver_phone": f"136{n:08d}", "school_told_in_writing": n % 3 != 0,
-                      "village_told_in_writing": True, "school_stage": STAGES[n % len(STAGES)],
-                      "school_name": f"{village.name[:2]}小学", "grade": f"{n % 6 + 1}年级", "economy": economy,
+                      "village_told_in_writing": True, **schooling(age_on(born, today), village, n),
+                      "economy": economy,
                       "risk_level": LEVELS[n % len(LEVELS)], "child_director": director, "child_supervisor": supervisor,
                       "last_verified_on": today - datetime.timedelta(days=n * 3), "source": Child.Source.SURVEY},
                 by=worker,

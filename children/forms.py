@@ -13,10 +13,12 @@ from divisions.forms import DivisionField
 
 from . import idnumber
 from .models import (
+    RETENTION_ANSWER,
     BenefitEnrolment,
     Child,
     ChildCategory,
     Contact,
+    DataRequest,
     HouseholdMember,
     Parent,
     RiskAssessment,
@@ -387,3 +389,31 @@ class RiskEventForm(forms.ModelForm):
 
     def clean_occurred_on(self):
         return not_in_future(self.cleaned_data["occurred_on"], _("The event date cannot be in the future."))
+
+
+class DataRequestForm(forms.ModelForm):
+    """A guardian's or the child's request about the information (R8), as the worker received it."""
+
+    class Meta:
+        model = DataRequest
+        fields = ["kind", "requester", "requester_name", "received_on", "details"]
+        widgets = {"received_on": DATE, "details": forms.Textarea(attrs={"rows": 3})}
+
+
+class DataRequestAnswerForm(forms.ModelForm):
+    """The answer: what was done, when, and in words. A deletion request starts from the retention rule."""
+
+    class Meta:
+        model = DataRequest
+        fields = ["answered_on", "outcome", "answer"]
+        widgets = {"answered_on": DATE, "answer": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].required = True
+        self.initial["answered_on"] = timezone.localdate()  # the instance's empty values would win over a field's
+        if self.instance.kind == DataRequest.Kind.DELETE:
+            self.fields["outcome"].choices = [c for c in self.fields["outcome"].choices
+                                              if c[0] != DataRequest.Outcome.DONE]
+            self.initial.update(outcome=DataRequest.Outcome.REFUSED, answer=str(RETENTION_ANSWER))

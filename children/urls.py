@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import household_views, import_views, list_views, risk_views, views
+from . import household_views, import_views, list_views, request_views, risk_views, views
 
 app_name = "children"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/reveal-id/", views.child_reveal_id, name="reveal_id"),
     path("<int:pk>/exit/", views.child_exit, name="exit"),
     path("<int:pk>/readmit/", views.child_readmit, name="readmit"),
+    path("<int:pk>/requests/", request_views.request_list, name="requests"),
+    path("<int:pk>/requests/<int:request_pk>/", request_views.request_detail, name="request_detail"),
     path("<int:pk>/categories/new/", views.category_edit, name="category_add"),
     path("<int:pk>/categories/<int:link_pk>/", views.category_edit, name="category_edit"),
     path("<int:pk>/categories/<int:link_pk>/remove/", views.category_remove, name="category_remove"),

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field, is_dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import stats as team_stats
+from accounts.models import StaffProfile
 from activities import stats as activity_stats
 from cases import stats as case_stats
 from children import stats as child_stats
@@ -201,6 +203,8 @@ def build(kind: str, period: Period, *, area=None) -> ReportContent:
         Table(_("Contract targets (as at the last day)"), [_("target"), _("Done"), _("Required"), _("state")],
               [[t.title, t.done, t.required, t.state] for t in activities.targets]),
     ]))
+    team = team_stats.period_figures(start, end)
+    s.append(_team_section(team))
     s.append(Section("evaluation", _("Effectiveness evaluation"), facts=[
         (_("Service records"), cases.services),
         (_("Follow-ups of served children (回访)"), cases.follow_ups_done),
@@ -218,6 +222,7 @@ def build(kind: str, period: Period, *, area=None) -> ReportContent:
     figures = {name: _plain(value) for name, value in [
         ("registry", registry), ("visits", visits), ("cases", cases), ("incidents", incidents),
         ("activities", activities), ("missed", missed), ("analysis", analysis)]}
+    figures["team"] = team.plain()
     for section in s:
         section.charts = [chart for chart in section.charts if chart]
     return ReportContent(kind=kind, title=str(Kind.LABELS[kind]), period=period, area_code=code,
@@ -242,6 +247,28 @@ def _analysis_section(a) -> Section:
     ], charts=[bar_chart(_("Reasons for risk"), [(r.label, r.n) for r in a.reasons])],
         note=_("Risk levels here are those of each child's latest assessment on or before the last day (the "
                "current level for a child never assessed); categories overlap."))
+
+
+def _team_section(team) -> Section:
+    """The team and the contract's staffing rules as they stood in the period (accounts.stats, team history)."""
+    def dated(pairs):
+        return "、".join(f"{user}（{day:%m-%d}）" for day, user in pairs) or NOT_YET_RECORDED
+    members = [[str(m.user), m.get_position_display(), _("yes") if m.full_time else _("no"),
+                str(StaffProfile.Certificate(m.certificate).label), f"{m.since:%Y-%m-%d}"] for m in team.at_end]
+    rules = [[r.rule, _("Met") if r.met_at_end else _("Not met"), r.why_at_end,
+              "、".join(f"{day:%m-%d}" for day in r.unmet_on) or NOT_YET_RECORDED] for r in team.rules]
+    return Section("team", _("Project team"), facts=[
+        (_("Team members on the first day"), len(team.at_start)),
+        (_("Team members on the last day"), len(team.at_end)),
+        (_("…full-time"), team.full_time_at_end),
+        (_("Joined the team in the period"), dated(team.joined)),
+        (_("Left the team in the period"), dated(team.left)),
+    ], tables=[
+        Table(_("Team on the last day"), [_("name"), _("position"), _("full-time"), _("certificate level"),
+                                          _("on the team since")], members),
+        Table(_("Staffing rules in the period"), [_("rule"), _("on the last day"), _("why"),
+                                                  _("not met from (days the team changed)")], rules),
+    ])
 
 
 def _plain(value):

@@ -7,6 +7,7 @@
 - `benefits`: category tags, benefit enrolments and the 应享未享 rule
 - `assessments`: risk assessments and the events that call for one
 - `imports`: a ledger upload and its checked plan between preview and confirm
+- `requests`: a guardian's or the child's request to see, copy, correct or delete the information (R8)
 
 Import from `children.models`; the migrations name `photo_upload_to` and `evidence_upload_to` here.
 """
@@ -28,11 +29,13 @@ from .family import Household, HouseholdMember, Parent
 from .imports import LedgerImport
 from .policy import RiskLevel, RiskPolicy
 from .reference import Benefit, Category, Contact
+from .requests import RETENTION_ANSWER, DataRequest, working_days_after
 
 __all__ = [
     "LedgerImport",
-    "SCORE_FIELDS", "SURNAME_PINYIN", "Benefit", "BenefitEnrolment", "Category", "Child", "ChildCategory",
-    "ChildQuerySet", "ChildRelatedQuerySet", "Contact", "Household", "HouseholdMember", "Parent", "RiskAssessment", "RiskEvent",
+    "RETENTION_ANSWER", "SCORE_FIELDS", "SURNAME_PINYIN", "Benefit", "BenefitEnrolment", "Category", "Child",
+    "ChildCategory", "ChildQuerySet", "ChildRelatedQuerySet", "Contact", "DataRequest", "Household", "HouseholdMember",
+    "Parent", "RiskAssessment", "RiskEvent",
     "RiskLevel", "RiskPolicy", "age_on", "benefit_gap_q", "birthday_years_ago", "evidence_upload_to", "name_pinyin",
-    "phone_index", "photo_upload_to",
+    "phone_index", "photo_upload_to", "working_days_after",
 ]

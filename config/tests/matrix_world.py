@@ -19,6 +19,7 @@ from cases.models import Case, Incident, Resource, ResourceType, Situation
 from cases.tests.case_helpers import case_through
 from children import idnumber
 from children.households import create_household
+from children.models import DataRequest
 from children.services import record_assessment
 from children.tests.factories import BenefitEnrolmentFactory, ChildCategoryFactory, ChildFactory
 from conftest import CHIKAN, LEIZHOU, SUIXI, make_user
@@ -61,6 +62,8 @@ def build_area(area: str, worker, supervisor) -> dict:
                          id_number=idnumber.make(AREA_CODES[area], born, 3 if area == OWN else 5, "F"))
     link = ChildCategoryFactory(child=child, evidence=ContentFile(b"%PDF-1.4 evidence", name="evidence.pdf"))
     enrolment = BenefitEnrolmentFactory(child=child)
+    data_request = DataRequest.objects.create(child=child, kind=DataRequest.Kind.COPY, requester="guardian",
+                                              recorded_by=worker)
     assessment = record_assessment(
         child=child, by=worker, occasion="intake", assessed_on=timezone.localdate(),
         scores={"family": 1, "care": 0, "schooling": 0, "health": 0, "economy": 0, "safety": 0},
@@ -116,7 +119,8 @@ def build_area(area: str, worker, supervisor) -> dict:
 
     return {
         "children:*": {"pk": child.pk, "link_pk": link.pk, "enrolment_pk": enrolment.pk,
-                       "assessment_pk": assessment.pk, "token": "no-such-upload"},
+                       "assessment_pk": assessment.pk, "token": "no-such-upload",
+                       "request_pk": data_request.pk},
         "children:household_*": {"pk": household.pk},
         "children:household_create": {"child_pk": child.pk},
         "children:household_move_out": {"pk": household.pk, "child_pk": siblings[0].pk},

@@ -121,6 +121,9 @@ RULES: dict[str, Rule] = {
     "children:reveal_id": _action(Can.SEE_REGISTRY),
     "children:exit": _form(),
     "children:readmit": _action(),
+    # guardian and child requests (R8): the team records and answers them
+    "children:requests": _form(Can.DO_CASEWORK),
+    "children:request_detail": _form(Can.DO_CASEWORK),
     "children:category_add": _form(),
     "children:category_edit": _form(),
     "children:category_remove": _action(),
