@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('children', '0013_households'),
+        ('children', '0014_category_tag_and_enrolment_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
