@@ -47,21 +47,32 @@ class Can(StrEnum):
     # The hand-over of the archive at contract end (R9): the lead starts the export, the bureau downloads it.
     EXPORT_HANDOVER = "export_handover"
     DOWNLOAD_HANDOVER = "download_handover"
+    # Exports (R4, docs/privacy.md "Controlled exports"): one capability per kind of file that leaves the system.
+    EXPORT_REGISTRY = "export_registry"                    # the registry as a masked xlsx ledger
+    EXPORT_REGISTRY_FULL = "export_registry_full"          # ... with full ID numbers, phones and addresses
+    EXPORT_REGISTRY_FULL_WITH_REASON = "export_registry_full_with_reason"  # full only with a recorded reason
+    PRINT_CHILD_FILE = "print_child_file"                  # a child's 个人档案 PDF
+    PRINT_CASE_FILE = "print_case_file"                    # a case's complete archive PDF
+    DOWNLOAD_REPORTS = "download_reports"                  # the periodic reports' PDF and xlsx files
 
 
 _SW, _LEAD, _SUP = Role.SOCIAL_WORKER, Role.PROJECT_LEAD, Role.SUPERVISOR
 _BUREAU, _COUNTY, _ADMIN = Role.BUREAU, Role.COUNTY_BUREAU, Role.ADMIN
+_PRINT = frozenset({Can.EXPORT_REGISTRY, Can.PRINT_CHILD_FILE, Can.PRINT_CASE_FILE})
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
-    _SW: frozenset({Can.SEE_AREA, Can.HAVE_CASELOAD, Can.SEE_REGISTRY, Can.DO_CASEWORK}),
+    _SW: frozenset({Can.SEE_AREA, Can.HAVE_CASELOAD, Can.SEE_REGISTRY, Can.DO_CASEWORK}) | _PRINT,
     _LEAD: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.DO_CASEWORK, Can.MANAGE_PROJECT, Can.LEAD_PROJECT,
                       Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.READ_AUDIT_LOG, Can.READ_WORKER_FEEDBACK,
-                      Can.EXPORT_HANDOVER}),
+                      Can.EXPORT_HANDOVER, Can.EXPORT_REGISTRY_FULL, Can.DOWNLOAD_REPORTS}) | _PRINT,
     _SUP: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.DO_CASEWORK, Can.MANAGE_PROJECT, Can.SUPERVISE,
-                     Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.READ_AUDIT_LOG, Can.READ_WORKER_FEEDBACK}),
+                     Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.READ_AUDIT_LOG, Can.READ_WORKER_FEEDBACK,
+                     Can.EXPORT_REGISTRY_FULL, Can.DOWNLOAD_REPORTS}) | _PRINT,
     _BUREAU: frozenset({Can.SEE_PROJECT, Can.SEE_REGISTRY, Can.REVIEW_ARTICLES, Can.RECEIVE_REPORTS,
-                        Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.DOWNLOAD_HANDOVER}),
-    _COUNTY: frozenset({Can.SEE_AREA, Can.SEE_REGISTRY, Can.RECEIVE_REPORTS, Can.SEE_OVERVIEW}),
+                        Can.SEE_REPORTER, Can.SEE_OVERVIEW, Can.SEE_TEAM, Can.DOWNLOAD_HANDOVER,
+                        Can.EXPORT_REGISTRY_FULL_WITH_REASON, Can.DOWNLOAD_REPORTS}) | _PRINT,
+    _COUNTY: frozenset({Can.SEE_AREA, Can.SEE_REGISTRY, Can.RECEIVE_REPORTS, Can.SEE_OVERVIEW,
+                        Can.EXPORT_REGISTRY_FULL_WITH_REASON, Can.DOWNLOAD_REPORTS}) | _PRINT,
     _ADMIN: frozenset({Can.SEE_TEAM, Can.ADMINISTER, Can.READ_AUDIT_LOG}),
 }
 

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.exports import export_stamp
 from accounts.pdf import html_to_pdf
 from children.timeline import events_for
 
@@ -109,5 +110,5 @@ def render_case_pdf(case: Case, user) -> bytes:
     pending_follow_ups = case.follow_ups.filter(done_on__isnull=True, cancelled=False)
     html = render_to_string("cases/archive_pdf.html", {
         "case": case, "entries": case_entries(case, user), "pending_follow_ups": pending_follow_ups,
-        "printed_at": timezone.localtime(), "printed_by": user})
+        "printed_at": timezone.localtime(), "printed_by": user, "export_stamp": export_stamp(user)})
     return html_to_pdf(html)

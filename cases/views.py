@@ -332,6 +332,7 @@ def case_reopen(request, pk):
 @login_required
 def case_pdf(request, pk):
     """The whole case file as one PDF (个案帮扶的完整记录); every export is in the audit log."""
+    require(request.user, Can.PRINT_CASE_FILE)
     case = get_object_or_404(Case.objects.visible_to(request.user).select_related("child__residence", "worker"),
                              pk=pk)
     audit(user=request.user, action="case.exported_pdf", target=case, request=request)

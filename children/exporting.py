@@ -30,6 +30,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from accounts.exports import export_stamp
 from accounts.policy import Can, allows
 from accounts.services import audit
 from divisions.models import Division
@@ -77,10 +78,12 @@ def mask_id_number(value: str) -> str:
     return number[:6] + "*" * (len(number) - 6) if len(number) > 6 else "*" * len(number)
 
 
-def may_export_full(user) -> bool:
-    """Full ID numbers, phones and addresses: the project lead and the supervisor only (hand-over,
-    re-import); a command run on the server (user None) may too."""
-    return user is None or allows(user, Can.MANAGE_PROJECT)
+def may_export_full(user, reason: str = "") -> bool:
+    """Full ID numbers, phones and addresses: the project lead and the supervisor (hand-over, re-import);
+    the bureaus only with a recorded reason (R4); a command run on the server (user None) may too."""
+    if user is None or allows(user, Can.EXPORT_REGISTRY_FULL):
+        return True
+    return bool(reason.strip()) and allows(user, Can.EXPORT_REGISTRY_FULL_WITH_REASON)
 
 
 # ---------------------------------------------------------------- a streaming xlsx writer
@@ -134,7 +137,8 @@ class XlsxWriter:
     Text is written inline and styled as text; dates as dates; numbers as numbers.
     """
 
-    def __init__(self, target, *, sheet_name: str, widths: Iterable[int] = ()):
+    def __init__(self, target, *, sheet_name: str, widths: Iterable[int] = (), footer: str = ""):
+        self.footer = footer  # printed at the foot of every page (who exported it and when, R4)
         self.zip = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self.sheet_name = sheet_name
         self.stream = self.zip.open("xl/worksheets/sheet1.xml", "w")
@@ -171,7 +175,9 @@ class XlsxWriter:
         self._write(f'<row r="{n}">{"".join(cells)}</row>')
 
     def close(self) -> None:
-        self._write("</sheetData></worksheet>")
+        footer = escape(self.footer.replace("&", "&&"))
+        self._write("</sheetData>" + (f"<headerFooter><oddFooter>&amp;L{footer}</oddFooter></headerFooter>"
+                                      if footer else "") + "</worksheet>")
         self.stream.close()
         for name, content in _STATIC_PARTS.items():
             self.zip.writestr(name, content)
@@ -288,19 +294,21 @@ WIDTHS = [6, 10, 6, 8, 22, 12, 10, 24, 10, 12, 18, 20, 20, 12, 10, 12, 14, 10, 1
 
 
 def write_ledger(children: QuerySet, target, *, full: bool, by=None, request=None, filters: dict | None = None,
-                 via: str = "web") -> int:
-    """Write the children as a ledger into `target` (a path or binary file) and audit it.
+                 via: str = "web", reason: str = "") -> int:
+    """Write the children as a ledger into `target` (a path or binary file) and audit it (with the reason
+    given for a full export, R4). The sheet's footer names who exported it and when.
     Returns the number of children written."""
-    if full and not may_export_full(by):
+    if full and not may_export_full(by, reason):
         raise PermissionError("full export not allowed for this user")
     count = 0
-    with XlsxWriter(target, sheet_name=_("Registry"), widths=WIDTHS) as writer:
+    with XlsxWriter(target, sheet_name=_("Registry"), widths=WIDTHS, footer=export_stamp(by)) as writer:
         writer.row(HEADER, style=2)
         for values in ledger_rows(children, full=full):
             writer.row(values)
             count += 1
+    extra = {"reason": reason.strip()} if reason.strip() else {}
     audit(user=by, action="children.export", request=request, children=count, full=full, via=via,
-          filters={k: v for k, v in (filters or {}).items() if v not in ("", None, [])})
+          filters={k: v for k, v in (filters or {}).items() if v not in ("", None, [])}, **extra)
     return count
 
 

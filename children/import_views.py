@@ -216,18 +216,25 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def export(request):
     """The children of the list's current filter and search (what the user sees), as a ledger;
-    `full=1` for full details (lead and supervisor)."""
-    full = request.GET.get("full") == "1"
-    if full and not may_export_full(request.user):
+    `full=1` for full details: the lead and the supervisor; the bureaus only with a `reason`, which the
+    audit log keeps — without one their export is masked (R4, docs/privacy.md "Controlled exports")."""
+    if not allows(request.user, Can.EXPORT_REGISTRY):
         raise PermissionDenied
+    full = request.GET.get("full") == "1"
+    reason = request.GET.get("reason", "").strip()[:200]
+    if full and not may_export_full(request.user, reason):
+        if not allows(request.user, Can.EXPORT_REGISTRY_FULL_WITH_REASON):
+            raise PermissionDenied
+        full = False  # a bureau that gave no reason gets the masked ledger
     children, form = filtered_children(request.user, request.GET)
     if not form.is_valid():
         messages.error(request, _("The filter has a problem, so nothing was exported. Correct it on the list."))
         return redirect(reverse("children:list") + "?" + request.GET.urlencode())
     filters = {key: request.GET.getlist(key) if len(request.GET.getlist(key)) > 1 else request.GET[key]
-               for key in request.GET if key != "full"}
+               for key in request.GET if key not in ("full", "reason")}
     file = tempfile.TemporaryFile()
-    write_ledger(children, file, full=full, by=request.user, request=request, filters=filters)
+    write_ledger(children, file, full=full, by=request.user, request=request, filters=filters,
+                 reason=reason if full else "")
     file.seek(0)
     name = _("Registry") + f"-{timezone.localdate():%Y%m%d}.xlsx"
     response = FileResponse(file, as_attachment=True, filename=name, content_type=XLSX)

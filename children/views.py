@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.concurrency import StaleEditError, claim_version
 from accounts.forms import add_service_error
-from accounts.policy import get_changeable_or_404, get_visible_or_404
+from accounts.policy import Can, get_changeable_or_404, get_visible_or_404, require
 from accounts.services import audit
 
 from . import pdf
@@ -39,6 +39,7 @@ def child_detail(request, pk):
 
 @login_required
 def child_pdf(request, pk):
+    require(request.user, Can.PRINT_CHILD_FILE)
     child = get_visible_or_404(
         Child.objects.select_related(*PROFILE_SELECT).prefetch_related(*PROFILE_PREFETCH), request.user, pk=pk)
     record_view(child=child, by=request.user, request=request, what="pdf")

@@ -5,8 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.exports import download_allowed, link_expired
 from accounts.policy import Can, require
 from accounts.services import audit
 
@@ -55,6 +57,8 @@ def download(request):
     path = services.zip_file(job) if job else None
     if path is None:
         raise Http404
+    if not download_allowed("handover", request.GET.get("t", ""), request.user, job.pk):
+        return link_expired(request, reverse("handover:index"))
     audit(user=request.user, action="handover.download", target=job, request=request,
           manifest_sha256=job.manifest_sha256)
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"tonghu-handover-{job.created_at:%Y%m%d}.zip")

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.exports import download_allowed, link_expired
 from accounts.forms import add_service_error
 from accounts.policy import Can, get_changeable_or_404, get_visible_or_404, require
 from accounts.services import audit
@@ -166,7 +167,7 @@ def decide(request, pk):
 
 @login_required
 def download(request, pk, fmt):
-    require(request.user, Can.SEE_OVERVIEW)
+    require(request.user, Can.DOWNLOAD_REPORTS)
     report = get_visible_or_404(Report.objects.all(), request.user, pk=pk)
     relative = {"pdf": report.pdf_path, "xlsx": report.xlsx_path}.get(fmt)
     if not relative or not report.ready:
@@ -174,5 +175,7 @@ def download(request, pk, fmt):
     path = services.reports_dir().parent / relative
     if not path.is_file():
         raise Http404
+    if not download_allowed("report", request.GET.get("t", ""), request.user, report.pk):
+        return link_expired(request, report.get_absolute_url())
     audit(user=request.user, action="report.download", target=report, request=request, format=fmt)
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"{report}.{fmt}")

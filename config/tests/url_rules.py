@@ -96,7 +96,7 @@ RULES: dict[str, Rule] = {
     "reports:detail": _read(Can.SEE_OVERVIEW, Scope.ACTIVITY),
     "reports:status": _read(Can.SEE_OVERVIEW, Scope.ACTIVITY),
     # the world's report has no rendered file: 404 once allowed
-    "reports:download": _read(Can.SEE_OVERVIEW, Scope.ACTIVITY, get_ok=frozenset({200, 404})),
+    "reports:download": _read(Can.DOWNLOAD_REPORTS, Scope.ACTIVITY, get_ok=frozenset({200, 404})),
     "reports:narratives": _action(Can.LEAD_PROJECT, Scope.ACTIVITY),
     "reports:rerender": _action(Can.LEAD_PROJECT, Scope.ACTIVITY),
     "reports:request_review": _action(Can.LEAD_PROJECT, Scope.ACTIVITY),
@@ -116,7 +116,7 @@ RULES: dict[str, Rule] = {
     "children:turning_age": _read(SIGNED_IN, Scope.NONE),
     "children:detail": _read(),
     "children:edit": _form(),
-    "children:pdf": _read(),
+    "children:pdf": _read(Can.PRINT_CHILD_FILE),
     "children:photo": _read(),
     "children:reveal_id": _action(Can.SEE_REGISTRY),
     "children:exit": _form(),
@@ -144,7 +144,7 @@ RULES: dict[str, Rule] = {
     # 高风险未开案: the lead and the supervisor decide (open a case, or record why not)
     "children:high_risk_no_case": _read((Can.LEAD_PROJECT, Can.SUPERVISE), Scope.NONE),
     "children:no_case_reason": _action((Can.LEAD_PROJECT, Can.SUPERVISE)),
-    "children:export": _read(SIGNED_IN, Scope.NONE),  # masked; ?full=1 for MANAGE_PROJECT
+    "children:export": _read(Can.EXPORT_REGISTRY, Scope.NONE),  # masked; ?full=1 for EXPORT_REGISTRY_FULL
     # households (家庭): seen with their children, changed by caseworkers (docs/households.md)
     "children:household_list": _read(Can.SEE_REGISTRY, Scope.NONE),
     "children:household_create": _form(),
@@ -181,7 +181,7 @@ RULES: dict[str, Rule] = {
     "cases:evaluate": _form(),
     "cases:close": _form(),
     "cases:reopen": _form(),
-    "cases:pdf": _read(),
+    "cases:pdf": _read(Can.PRINT_CASE_FILE),
     "cases:referral_update": _form(),
     "cases:follow_up": _form(),
     "cases:resource_list": _read(SIGNED_IN, Scope.NONE),

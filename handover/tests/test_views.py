@@ -2,7 +2,9 @@
 audited) and the reminder 60 days before the contract ends."""
 
 import datetime
+import html
 import io
+import re
 import zipfile
 
 import pytest
@@ -38,7 +40,10 @@ def test_the_lead_starts_the_export_the_bureau_downloads_it(client_for, lead, bu
     assert client.get("/handover/download/").status_code == 403  # the lead exports; the bureau downloads
 
     assert [str(i["label"]) for i in client_for(bureau).get("/").context["nav_items"]].count("档案移交") == 1
-    response = client_for(bureau).get("/handover/download/")
+    bureau_client = client_for(bureau)
+    assert bureau_client.get("/handover/download/").status_code == 403  # no signed link (R4)
+    link = re.search(r'href="(/handover/download/\?t=[^"]+)"', bureau_client.get("/handover/status/").content.decode())
+    response = bureau_client.get(html.unescape(link.group(1)))
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert "manifest.json" in archive.namelist() and "data/json/children.child.json" in archive.namelist()

@@ -2,6 +2,8 @@
 bureau's download in the audit log, and who may open what (outsider 404, read-only 403, owner 200)."""
 
 import datetime
+import html
+import re
 from unittest import mock
 
 import pytest
@@ -79,7 +81,10 @@ def test_lifecycle_lead_to_bureau(dataset, lead, bureau, county_bureau, own_clie
 
     bureau_client = own_client(bureau)
     assert bureau_client.get(report.get_absolute_url()).status_code == 200
-    response = bureau_client.get(reverse("reports:download", args=[report.pk, "pdf"]))
+    page = bureau_client.get(report.get_absolute_url()).content.decode()
+    url = reverse("reports:download", args=[report.pk, "pdf"])
+    link = re.search(rf'href="({url}\?t=[^"]+)"', page)
+    response = bureau_client.get(html.unescape(link.group(1)))  # the signed link of the page (R4)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="report.download", username=bureau.username).exists()
     # a city report reaches the county bureau too, but only the city bureau receives or returns it
