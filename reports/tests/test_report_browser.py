@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from accounts.models import AuditEntry
 from reports.models import Report
@@ -45,7 +46,8 @@ def test_lead_prepares_and_submits_the_bureau_downloads(live_server, browser_pag
     page.get_by_role("button", name="生成", exact=True).click()
     page.wait_for_url("**/reports/*/")
     report = Report.objects.get()
-    assert page.get_by_role("link", name="下载PDF").is_visible()
+    # the status box polls every 2 s while the job is still rendering; wait for the link, do not sample it
+    expect(page.get_by_role("link", name="下载PDF")).to_be_visible(timeout=90_000)
     _shot(page, "report_rendered")
 
     page.get_by_label("工作开展情况").fill("本月完成全部高风险家庭入户探访，塘㙍镇新增两户。")
