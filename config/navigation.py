@@ -13,7 +13,8 @@ NAVIGATION = [
     (_("Home"), "home", None),
     (_("Registry"), "children:list", Can.SEE_REGISTRY),
     (_("Visits"), "visits:worklist", Can.DO_CASEWORK),
-    (_("Cases"), "cases:list", Can.DO_CASEWORK),
+    # the bureau reads cases too (issue 15 item 6); changing one needs do_casework (Case.can_change)
+    (_("Cases"), "cases:list", Can.SEE_REGISTRY),
     (_("Discovery reports"), "cases:incident_list", Can.SEE_REGISTRY),
     (_("Activities"), "activities:list", Can.SEE_REGISTRY),
     (_("Effectiveness evaluation"), "evaluation:index", Can.SEE_REGISTRY),

@@ -49,6 +49,33 @@ class DueVisit(models.Model):
         return max((today - self.due_on).days, 0)
 
 
+class DueVisitMonth(models.Model):
+    """What was due in a calendar month, kept after `DueVisit` moves on (docs/reports.md, "due versus done").
+
+    The nightly run (`services.snapshot_due_months`) records each registered child's due visit whose date falls
+    in or before the current month (a visit still owed from earlier is due this month too), with the risk level
+    of that day, and marks it done by the first visit of the kind made in that month. One row per child, kind
+    and month; a rerun changes nothing."""
+
+    child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.PROTECT, related_name="due_months")
+    kind = models.CharField(_("kind"), max_length=8, choices=DueVisit.Kind.choices, default=DueVisit.Kind.HOME)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    due_on = models.DateField(_("due date"))
+    risk_level = models.CharField(_("risk level"), max_length=12, choices=RiskLevel.choices, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("due visit of a month")
+        verbose_name_plural = _("due visits by month")
+        ordering = ["month", "child_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "kind", "month"], name="visits_duevisitmonth_one_per_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.child} · {self.get_kind_display()} · {self.month:%Y-%m}"
+
+
 class VisitQuerySet(models.QuerySet):
     def visible_to(self, user) -> "VisitQuerySet":
         return self.filter(child__in=Child.objects.visible_to(user))

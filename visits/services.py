@@ -143,6 +143,38 @@ def refresh_all_due_visits(*, batch_size: int = 1000, children=None) -> int:
     return count
 
 
+def snapshot_due_months(today: datetime.date | None = None) -> int:
+    """Nightly, after the due dates are refreshed: keep what is due this month (docs/reports.md, "due versus
+    done"). A due visit dated in or before this month becomes a `DueVisitMonth` row the first night it is seen
+    (later nights leave it as it was); a row of this month or the last one still open is marked done by the
+    first visit of its kind made in its month. A fixed number of queries; a rerun changes nothing. Returns the
+    number of rows created."""
+    from django.db.models import Min, Subquery
+
+    from accounts.dates import add_months, local_today
+
+    from .models import DueVisitMonth
+
+    today = today or local_today()
+    month = today.replace(day=1)
+    month_end = add_months(month, 1) - datetime.timedelta(days=1)
+    due = DueVisit.objects.filter(due_on__lte=month_end, child__status=Child.Status.REGISTERED)
+    known = DueVisitMonth.objects.filter(child=OuterRef("child"), kind=OuterRef("kind"), month=month)
+    rows = [DueVisitMonth(child_id=child_id, kind=kind, month=month, due_on=due_on, risk_level=level)
+            for child_id, kind, due_on, level in due.exclude(Exists(known)).values_list(
+                "child_id", "kind", "due_on", "risk_level").order_by()]
+    DueVisitMonth.objects.bulk_create(rows, ignore_conflicts=True)
+    for first in (add_months(month, -1), month):
+        last = add_months(first, 1) - datetime.timedelta(days=1)
+        for kind, types in Visit.COUNTS_FOR.items():
+            done = Visit.objects.filter(child=OuterRef("child"), type__in=types, visited_on__gte=first,
+                                        visited_on__lte=last).order_by().values("child").annotate(
+                first=Min("visited_on")).values("first")
+            DueVisitMonth.objects.filter(month=first, kind=kind, done_on__isnull=True).update(
+                done_on=Subquery(done[:1]))
+    return len(rows)
+
+
 def schedule_imported_children(sender, *, child_ids, **kwargs) -> None:
     """Children created in bulk (a ledger import) skip the save signals: schedule them here, in batches,
     rather than on a worker's next GET of the work list (which used to check every child of theirs)."""

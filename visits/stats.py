@@ -14,7 +14,7 @@ from children.models import Child, Household, RiskLevel
 from children.stats import Row, in_area, registered_on
 from divisions.models import Division
 
-from .models import DueVisit, FamilyCall, FollowUpContact, ParentsContact, Visit
+from .models import DueVisit, DueVisitMonth, FamilyCall, FollowUpContact, ParentsContact, Visit
 
 CONTRACT_LEVELS = [RiskLevel.HIGH, RiskLevel.MEDIUM_HIGH]  # visited at home every month (docs/visits.md)
 
@@ -39,6 +39,11 @@ class VisitFigures:
     high_risk_families: int = 0  # the same children as families (a confirmed household once)
     high_risk_families_visited: int = 0
     overdue_due_visits: int = 0  # due visits still open with a date before `end`
+    # due versus done: the months of the period as the nightly run kept them (DueVisitMonth)
+    due_in_period: int = 0  # child × kind × month due in a month that begins within the period
+    due_done_in_period: int = 0  # …of which done in its month, by `end`
+    due_home_in_period: int = 0  # home visits only
+    due_home_done_in_period: int = 0
     follow_up_contacts: int = 0  # 随访
     follow_up_children: int = 0
     follow_up_fed_back: int = 0
@@ -123,6 +128,14 @@ def period_figures(start: datetime.date, end: datetime.date, *, area: str | None
     # 7. due visits still open and late on `end` (the due dates of the past are not kept)
     f.overdue_due_visits = in_area(DueVisit.objects.filter(due_on__lt=end, child__in=registry), area,
                                    "child__residence").count()
+    # 7b. due versus done, from the monthly history of due visits
+    months = in_area(DueVisitMonth.objects.filter(month__gte=start.replace(day=1), month__lte=end), area,
+                     "child__residence")
+    done, home = Q(done_on__isnull=False, done_on__lte=end), Q(kind=DueVisit.Kind.HOME)
+    dv = months.aggregate(n=Count("id"), done=Count("id", filter=done), home=Count("id", filter=home),
+                          home_done=Count("id", filter=home & done))
+    f.due_in_period, f.due_done_in_period = dv["n"], dv["done"]
+    f.due_home_in_period, f.due_home_done_in_period = dv["home"], dv["home_done"]
     # 8–9. 随访 contacts with village and town, by method
     follow_ups = in_area(FollowUpContact.objects.filter(contacted_on__gte=start, contacted_on__lte=end), area,
                          "division")

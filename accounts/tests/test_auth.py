@@ -57,7 +57,8 @@ def test_home_navigation_follows_role(client, worker, bureau):
     assert "个案" in labels and "团队" not in labels
     client.force_login(bureau)
     labels = [str(i["label"]) for i in client.get(reverse("home")).context["nav_items"]]
-    assert "团队" in labels and "个案" not in labels
+    assert "团队" in labels and "探访" not in labels
+    assert "个案" in labels  # read-only (issue 15 item 6; reports/tests/test_bureau_reads_cases.py)
 
 
 def test_navigation_lights_the_most_specific_item(client, worker):
