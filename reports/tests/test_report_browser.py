@@ -47,7 +47,10 @@ def test_lead_prepares_and_submits_the_bureau_downloads(live_server, browser_pag
     page.wait_for_url("**/reports/*/")
     report = Report.objects.get()
     # the status box polls every 2 s while the job is still rendering; wait for the link, do not sample it
-    expect(page.get_by_role("link", name="下载PDF")).to_be_visible(timeout=90_000)
+    try:
+        expect(page.get_by_role("link", name="下载PDF")).to_be_visible(timeout=90_000)
+    except AssertionError:  # say what the page shows instead (a failed render gives its reason there)
+        raise AssertionError(page.locator("#report-status").inner_text()) from None
     _shot(page, "report_rendered")
 
     page.get_by_label("工作开展情况").fill("本月完成全部高风险家庭入户探访，塘㙍镇新增两户。")
