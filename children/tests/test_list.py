@@ -258,6 +258,17 @@ def test_sort_by_risk_then_name_and_by_age(client_for, lead):
     assert order(sort="-age") == ["乙", "丙", "甲"]
 
 
+def test_a_name_search_lists_in_name_order_like_the_registry(client_for, lead):
+    """On PostgreSQL a name search orders by `name || ''` (so the search index is used, not the name
+    index): the order must be the registry's own name order, then the id."""
+    for name in ["陈乙", "李陈", "陈甲", "陈乙", "张三"]:
+        ChildFactory(name=name)
+    client = client_for(lead)
+    listed = [(c.name, c.pk) for c in client.get(LIST, {"q": "陈"}).context["children"]]
+    everyone = [(c.name, c.pk) for c in client.get(LIST).context["children"]]
+    assert listed == [entry for entry in everyone if "陈" in entry[0]] and len(listed) == 4
+
+
 def test_pages_of_fifty_keep_the_filter(client_for, lead):
     ChildFactory.create_batch(55, risk_level="high")
     ChildFactory(risk_level="low")
