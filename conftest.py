@@ -63,6 +63,16 @@ def force_login_passes_the_second_factor():
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the kept counts (accounts.countcache) are keyed by user pk,
+    and pks repeat from one test's database to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 # ---------------------------------------------------------------- users
 
 @pytest.fixture

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and team")
 
     def ready(self):
-        from . import database, home  # noqa: F401  database registers its system check
+        from . import countcache, database, home  # noqa: F401  database registers its system check
 
         home.register()
+        countcache.connect()

@@ -12,10 +12,12 @@ table of positions is in docs/architecture.md.
 A function returns None when it has nothing for this user.
 """
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from . import countcache
 from .policy import Can
 from .registry import Registry
 
@@ -48,6 +50,25 @@ def register_card(*, order: int, func) -> None:
 
 def register_banner(*, func, order: int | None = None) -> None:
     banners.register(func, order=order)
+
+
+def cached_per_user(func):
+    """A card function whose result is kept for a minute per user (accounts.countcache): its counts run
+    over the whole registry or the visits, too costly on every view of the home page at a city's size
+    (issue 17, docs/benchmarks.md). Only for counts: cards whose figure must move at once (incidents,
+    notifications) are not wrapped."""
+
+    @functools.wraps(func)
+    def wrapper(request):
+        def compute():
+            card = func(request)
+            return None if card is None else {k: (str(v) if k in ("title", "note") else v)
+                                              for k, v in asdict(card).items()}
+
+        found = countcache.per_user(request.user, f"card:{func.__module__}.{func.__qualname__}", compute)
+        return None if found is None else Card(**found)
+
+    return wrapper
 
 
 def cards_for(request) -> list[Card]:

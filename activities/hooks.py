@@ -4,7 +4,7 @@ bureau's review queue, articles to record). `register()` is called from Activiti
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.home import Card, register_card
+from accounts.home import Card, cached_per_user, register_card
 from accounts.policy import Can
 
 
@@ -52,5 +52,5 @@ def to_record_card(request):
 
 def register() -> None:
     register_card(order=50, func=targets_card)
-    register_card(order=51, func=review_card)
-    register_card(order=52, func=to_record_card)
+    register_card(order=51, func=cached_per_user(review_card))
+    register_card(order=52, func=cached_per_user(to_record_card))

@@ -22,6 +22,8 @@ parser.add_argument("--runs", type=int, default=20)
 parser.add_argument("--project", default=str(Path(__file__).resolve().parent.parent),
                     help="the checkout whose code is measured (default: this one)")
 parser.add_argument("--only", help="only pages whose name contains this")
+parser.add_argument("--cold", action="store_true",
+                    help="empty the cache before each run: the counts kept a minute per user are recomputed")
 args = parser.parse_args()
 
 sys.path.insert(0, args.project)
@@ -34,6 +36,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -81,6 +84,8 @@ def main():
             continue
         times, sql_shares, queries = [], [], 0
         for _run in range(args.runs):
+            if args.cold:
+                cache.clear()
             reset_queries()
             with CaptureQueriesContext(connection) as captured:
                 start = time.perf_counter()

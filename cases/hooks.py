@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.home import Card, register_banner, register_card
+from accounts.home import Card, cached_per_user, register_banner, register_card
 from accounts.models import Approval
 from accounts.policy import Can
 from children import timeline
@@ -107,7 +107,7 @@ def register() -> None:
     timeline.register(direct_service_events)
     register_banner(func=incident_banner)
     register_card(order=12, func=incident_card)
-    register_card(order=40, func=_my_open_cases_card)
-    register_card(order=41, func=_follow_ups_card)
-    register_card(order=42, func=_pending_approvals_card)
-    register_card(order=43, func=_overdue_card)
+    register_card(order=40, func=cached_per_user(_my_open_cases_card))
+    register_card(order=41, func=cached_per_user(_follow_ups_card))
+    register_card(order=42, func=cached_per_user(_pending_approvals_card))
+    register_card(order=43, func=cached_per_user(_overdue_card))

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.home import Card, register_card
+from accounts.home import Card, cached_per_user, register_card
 from accounts.policy import Can
 
 from . import timeline
@@ -112,10 +112,10 @@ def register() -> None:
 
     risk_level_changed.connect(level_set_elsewhere, dispatch_uid="children.risk.level_set_elsewhere")
     on_decision(REVIEW_KIND, review_decided)
-    register_card(order=18, func=high_risk_no_case_card)
-    register_card(order=20, func=reassessments_card)
-    register_card(order=25, func=risk_reviews_card)
-    register_card(order=28, func=turning_age_card)
-    register_card(order=29, func=pending_category_card)
+    register_card(order=18, func=cached_per_user(high_risk_no_case_card))
+    register_card(order=20, func=cached_per_user(reassessments_card))
+    register_card(order=25, func=cached_per_user(risk_reviews_card))
+    register_card(order=28, func=cached_per_user(turning_age_card))
+    register_card(order=29, func=cached_per_user(pending_category_card))
     timeline.register(risk_events)
     timeline.register(registry_events)

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import countcache
 from accounts.services import audit
 
 from .filters import ALL, NOT_GRADED, facet_counts, filtered_children, search_kind
@@ -40,7 +41,12 @@ def _with_counts(choices, counts: dict, total_key: str = "") -> list:
 def child_list(request):
     children, form = filtered_children(request.user, request.GET)
     children = children.select_related("residence__parent__parent", "social_worker").prefetch_related("categories")
-    counts = facet_counts(request.user, form)
+    # Kept a minute per user and filter (accounts.countcache, issue 17): the grouped facet query reads
+    # every visible child that passes the filter; the page itself is read fresh on every view.
+    filter_key = sorted((k, v) for k, v in request.GET.lists() if k not in ("page", "sort"))
+    counts = countcache.per_user(request.user, "registry-facets", lambda: facet_counts(request.user, form),
+                                 filter_key)
+    counts = {**counts}
     page = CountedPaginator(children, PER_PAGE, count=counts.pop("total", 0)).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     due = dict(with_reassessment_due(Child.objects.filter(pk__in=[c.pk for c in rows]))

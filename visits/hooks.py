@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.home import Card, register_card
+from accounts.home import Card, cached_per_user, register_card
 from accounts.policy import Can
 from children import timeline
 from children.timeline import Event
@@ -77,6 +77,6 @@ def register() -> None:
     post_save.connect(on_child_saved, sender=Child, dispatch_uid="visits.child_saved")
     children_created_in_bulk.connect(services.schedule_imported_children, sender=Child,
                                      dispatch_uid="visits.children_created_in_bulk")
-    register_card(order=10, func=worker_card)
-    register_card(order=15, func=compliance_card)
+    register_card(order=10, func=cached_per_user(worker_card))
+    register_card(order=15, func=cached_per_user(compliance_card))
     timeline.register(timeline_events)
