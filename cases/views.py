@@ -332,9 +332,9 @@ def case_reopen(request, pk):
 @login_required
 def case_pdf(request, pk):
     """The whole case file as one PDF (个案帮扶的完整记录); every export is in the audit log."""
-    require(request.user, Can.PRINT_CASE_FILE)
     case = get_object_or_404(Case.objects.visible_to(request.user).select_related("child__residence", "worker"),
-                             pk=pk)
+                             pk=pk)  # not visible → 404 before the capability, as for every object page
+    require(request.user, Can.PRINT_CASE_FILE)
     audit(user=request.user, action="case.exported_pdf", target=case, request=request)
     response = HttpResponse(render_case_pdf(case, request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.pdf"'

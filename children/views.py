@@ -39,9 +39,10 @@ def child_detail(request, pk):
 
 @login_required
 def child_pdf(request, pk):
-    require(request.user, Can.PRINT_CHILD_FILE)
+    # not visible → 404 before the capability (docs/development.md: nobody learns which children exist)
     child = get_visible_or_404(
         Child.objects.select_related(*PROFILE_SELECT).prefetch_related(*PROFILE_PREFETCH), request.user, pk=pk)
+    require(request.user, Can.PRINT_CHILD_FILE)
     record_view(child=child, by=request.user, request=request, what="pdf")
     response = HttpResponse(pdf.render_child_pdf(child, request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="child-{child.pk}.pdf"'
