@@ -4,11 +4,14 @@ task `refresh_dashboards` and recomputed by a view when stale (issue 15, "dashbo
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from children.models import Child
 from children.tests.factories import ChildFactory
+from reports.dashboard import compute
 from reports.models import DashboardFigures
 from reports.tasks import refresh_dashboards
 
@@ -81,3 +84,13 @@ def test_the_numbers_shown_equal_the_registry_list_they_link_to(contract, lead, 
     for label, value, url in response.context["headline"]:
         if url.startswith(reverse("children:list")):
             assert client.get(url).context["page"].paginator.count == value, label
+
+
+def test_computing_the_figures_takes_the_same_queries_at_two_sizes(contract, django_assert_num_queries):
+    ChildFactory.create_batch(3)
+    compute(None)  # the first call fills per-process caches (divisions' names, …)
+    with CaptureQueriesContext(connection) as few:
+        compute(None)
+    ChildFactory.create_batch(27, residence_id=SUIXI_VILLAGE)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert compute(None)["total"] == 30
