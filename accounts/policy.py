@@ -103,6 +103,11 @@ def roles_with(capability: Can) -> tuple[str, ...]:
     return tuple(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
 
 
+def county_overview_roles() -> tuple[str, ...]:
+    """The roles that see the overview of their own area only (the county bureau), for queries."""
+    return tuple(role for role in roles_with(Can.SEE_OVERVIEW) if Can.SEE_PROJECT not in ROLE_CAPABILITIES[role])
+
+
 def is_read_only(user) -> bool:
     """Sees child data (or none) but changes none of it."""
     return not allows(user, Can.DO_CASEWORK)

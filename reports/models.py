@@ -121,3 +121,20 @@ class Report(models.Model):
     @property
     def rendering(self) -> bool:
         return self.job_status in (self.Job.QUEUED, self.Job.RUNNING)
+
+
+class DashboardFigures(models.Model):
+    """The dashboard's figures of one scope ("city" or a county's 6-digit code), stored so that a page view reads
+    one row instead of aggregating the whole registry (docs/reports.md, "Dashboard"). Plain numbers, strings and
+    ISO dates only (`reports.dashboard.compute`); labels, links and charts are made at view time."""
+
+    scope = models.CharField(_("scope"), max_length=12, unique=True)
+    computed_at = models.DateTimeField(_("computed at"))
+    data = models.JSONField(_("figures"), default=dict)
+
+    class Meta:
+        verbose_name = _("dashboard figures")
+        verbose_name_plural = _("dashboard figures")
+
+    def __str__(self):
+        return f"{self.scope} @ {self.computed_at:%Y-%m-%d %H:%M}"

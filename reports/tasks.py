@@ -35,3 +35,16 @@ def resume_stale_renders() -> list[int]:
     from .services import resume_stale
 
     return resume_stale()
+
+
+@shared_task
+def refresh_dashboards() -> list[str]:
+    """Beat, every 5 minutes: compute and store the dashboard's figures of the city and of the county of each
+    active county bureau (reports.dashboard.refresh; idempotent, one row per scope)."""
+    from accounts.models import User
+    from accounts.policy import county_overview_roles
+
+    from .dashboard import area_of, refresh
+
+    areas = {None} | {area_of(user) for user in User.objects.filter(is_active=True, role__in=county_overview_roles())}
+    return [refresh(area).scope for area in sorted(areas, key=lambda a: a or "")]

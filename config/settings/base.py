@@ -218,7 +218,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Report renders whose worker died (lease expired) or whose message was lost (the filesystem broker
     # cannot redeliver): sent again, within the attempt cap (docs/reports.md, "killed worker").
     "reports-resume-stale-renders": {"task": "reports.tasks.resume_stale_renders", "schedule": 300.0},
+    # The dashboard's figures of the city and of each county bureau's county, stored (reports.DashboardFigures)
+    # so that the page reads one row; a view computes them itself when they are older than DASHBOARD_MAX_AGE.
+    "reports-refresh-dashboards": {"task": "reports.tasks.refresh_dashboards", "schedule": 300.0},
 }
+# Seconds after which a dashboard view recomputes its stored figures instead of showing them (docs/reports.md).
+DASHBOARD_MAX_AGE = env.int("DASHBOARD_MAX_AGE", default=600)
 
 # Encryption at rest: the first key encrypts, all keys decrypt (rotation: prepend a new key,
 # run `manage.py rotate_encryption_keys`, then drop the old one). Blind index for exact search.

@@ -211,6 +211,8 @@ def test_dashboard_links_and_query_count(contract, worker, lead, county_bureau, 
     client = own_client(lead)
     page = client.get(reverse("reports:dashboard")).content.decode()
     assert "?place_county=440883" in page and "risk=high" in page
+    # The first view stored the figures (reports.DashboardFigures); the two measured views read that row, so the
+    # count is the stored path's. The computation's own count is tested in test_dashboard_figures.py.
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("reports:dashboard"))
     for n in range(3):
