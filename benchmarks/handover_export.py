@@ -18,7 +18,6 @@ import os
 import platform
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +29,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+
+from benchmarks.throwaway import run_in_throwaway_database  # noqa: E402
 
 TARGET_SECONDS = 15 * 60
 TARGET_MEMORY_MB = 1024
@@ -44,14 +45,7 @@ def main():
     parser.add_argument("--children", type=int, default=100_000)
     parser.add_argument("--pdfs", type=int, default=0, help="render this many children's PDFs to time them")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="tonghu-handover-bench-"))
-    if connection.vendor == "sqlite":
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(workdir / "bench.sqlite3")
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        run(args, workdir)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    run_in_throwaway_database("tonghu-handover-bench-", run, args)
 
 
 def run(args, workdir: Path):

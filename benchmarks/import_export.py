@@ -13,7 +13,6 @@ import argparse
 import os
 import platform
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,6 +24,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+
+from benchmarks.throwaway import run_in_throwaway_database  # noqa: E402
 
 TARGET_SECONDS = 60
 
@@ -50,14 +51,7 @@ def main():
     parser.add_argument("--children", type=int, default=100_000, help="children in the exported registry")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="tonghu-bench-"))
-    if connection.vendor == "sqlite":
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(workdir / "bench.sqlite3")
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        run(args, workdir)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    run_in_throwaway_database("tonghu-bench-", run, args)
 
 
 def run(args, workdir: Path):

@@ -1,22 +1,12 @@
-from django import forms
-from django.utils.translation import gettext_lazy as _
-
+from ..forms import ServiceRecordForm
 from ..models import DirectService, ServiceType
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TEXT = forms.Textarea(attrs={"rows": 3})
 
+class DirectServiceForm(ServiceRecordForm):
+    """A case service's form, for a family service recorded without a case: only the family service types."""
 
-class DirectServiceForm(forms.ModelForm):
-    participants = forms.MultipleChoiceField(label=_("who took part"), choices=DirectService.Participant.choices,
-                                             widget=forms.CheckboxSelectMultiple,
-                                             error_messages={"required": _("Tick who took part.")})
-
-    class Meta:
+    class Meta(ServiceRecordForm.Meta):
         model = DirectService
-        fields = ["service_type", "served_on", "duration_minutes", "participants", "participant_names", "content",
-                  "result"]
-        widgets = {"served_on": DATE, "content": TEXT, "result": TEXT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
