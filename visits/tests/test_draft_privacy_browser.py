@@ -77,6 +77,8 @@ def test_a_visit_draft_is_kept_per_user_and_removed_at_sign_out(live_server, bro
     page.click("button.navbar-toggler")
     sign_out = page.locator("form[data-clear-drafts] button[type=submit]")
     expect(sign_out).to_be_visible(timeout=TIMEOUT_MS)  # the collapsed menu has opened
+    # and has finished opening: a tap while Bootstrap's collapse is still animating can be lost on a loaded machine
+    page.wait_for_selector(".navbar-collapse.show:not(.collapsing)", timeout=TIMEOUT_MS)
     sign_out.click()
     page.wait_for_url(lambda url: "/accounts/login/" in url, timeout=TIMEOUT_MS)
     wait_for_drafts(page, [])
