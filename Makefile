@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup system-packages lint messages
+.PHONY: run test setup system-packages lint messages guide
 
 $(PY):
 	python3 -m venv $(VENV) || { echo "无法创建虚拟环境：请先安装 python3-venv（sudo apt-get install python3-venv）"; exit 1; }
@@ -32,6 +32,12 @@ test: system-packages $(STAMP)
 	@mkdir -p var
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The user guide's screenshots (docs/guide/images/) and PDF, taken by chromium on a throwaway demo site.
+guide: system-packages $(STAMP)
+	@mkdir -p var
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) manage.py make_guide
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

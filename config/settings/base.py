@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "evaluation",
     "reports",
     "handover",  # the top: reads every app's tables and PDFs (docs/architecture.md)
+    "guide",  # the user guide (docs/guide/) and its 帮助 links: reads the URL names of every app
 ]
 
 MIDDLEWARE = [
