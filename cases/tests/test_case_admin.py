@@ -138,7 +138,7 @@ def test_supervisor_cannot_approve_their_own_request(client_for, supervisor):
         follow=True)
     assert latest_approval(case, PLAN_APPROVAL).status == Approval.Status.PENDING
     levels = [m.level_tag for m in response.context["messages"]]
-    assert "danger" in levels and "success" not in levels  # an error, not a green message
+    assert "danger error" in levels and "success" not in levels  # an error, not a green message
 
 
 def test_plan_of_the_only_supervisor_is_approved_by_the_lead(client_for, supervisor, lead):
@@ -177,7 +177,9 @@ def test_project_lead_cannot_approve_a_workers_plan(client_for, worker, supervis
     response = client.post(CHANGELIST, {"action": "approve_pending", "_selected_action": [case.pk], "apply": "1",
                                         "decision": "approve"}, follow=True)
     assert latest_approval(case, PLAN_APPROVAL).status == Approval.Status.PENDING
-    assert [m.level_tag for m in response.context["messages"]] == ["danger"]
+    assert [m.level_tag for m in response.context["messages"]] == ["danger error"]
+    # the admin styles li.error red; a refusal must not look like its green success message
+    assert '<li class="danger error">' in response.content.decode()
 
 
 def test_supervision_note_on_a_case_from_the_case_page(client_for, case, supervisor):

@@ -160,7 +160,9 @@ BACKUP_DIR = env.path("BACKUP_DIR", default=str(VAR_DIR / "backups"))
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-MESSAGE_TAGS = {40: "danger"}
+# "danger" for Bootstrap's alert-danger on the site, "error" for the admin's red messagelist (with "danger"
+# alone the admin showed a refusal in its green default, as if it had succeeded).
+MESSAGE_TAGS = {40: "danger error"}
 
 # Celery: kombu's filesystem broker under var/ by default; redis://… at scale.
 # A task is acknowledged when it has finished, not when it starts, and goes back to the queue when
