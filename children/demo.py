@@ -8,6 +8,7 @@ import datetime
 
 from django.utils import timezone
 
+from accounts.dates import day_start
 from accounts.models import User
 from divisions.models import Division
 
@@ -100,7 +101,7 @@ def seed() -> str:
                 tags = [{"category": categories["unsupported"], "recognised_on": today - datetime.timedelta(days=60),
                          "basis": "父亲服刑在押，母亲失联超过6个月（民发〔2019〕62号）"}]
             grandmother_age = 62 + n % 15
-            create_child(
+            child = create_child(
                 data={"name": name, "sex": sex, "birth_date": born, "id_number": number, "residence": village,
                       "hukou": village, "address": f"{village.name}{n % 30 + 1}号", "social_worker": worker,
                       "guardian_name": f"{surname}大{'山海林'[n % 3]}", "guardian_relation": Child.GuardianRelation.PARENT,
@@ -125,6 +126,9 @@ def seed() -> str:
                 household=[{"name": f"{SURNAMES[(n + 1) % 18]}秀英", "relation": "祖母",
                             "birth_year": today.year - grandmother_age}],
                 categories=tags, enrolments=enrolments)
+            # Entered the registry when first recognised, not on the day the demo was loaded: otherwise every
+            # past month's report and dashboard showed an empty registry beside months of visits.
+            Child.objects.filter(pk=child.pk).update(created_at=day_start(min(t["recognised_on"] for t in tags)))
             made += 1
     from .risk_demo import seed as seed_risk_assessments
 

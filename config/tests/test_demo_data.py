@@ -59,6 +59,11 @@ def dates_are_in_order():
         assert case.closed_on is None or case.opened_on <= case.closed_on <= today
     for visit in Visit.objects.select_related("child"):
         assert visit.child.birth_date <= visit.visited_on <= today
+    # Children entered the registry when first recognised (not on the day the demo was loaded), so last
+    # month's report and the contract year's figures have a registry beside their visits.
+    for child in Child.objects.prefetch_related("category_links"):
+        first = min(tag.recognised_on for tag in child.category_links.all())
+        assert timezone.localdate(child.created_at) == first < today
     assert not Activity.objects.filter(status=Activity.Status.HELD, starts_at__gt=now).exists()
     for survey in Survey.objects.select_related("case", "activity", "visit"):
         occasion = (survey.case.closed_on if survey.case else survey.visit.visited_on if survey.visit
