@@ -64,7 +64,7 @@ def child_list(request):
         status = counts["status"]
         fields["status"].choices = _with_counts(fields["status"].choices,
                                                 {"": status.get(Child.Status.REGISTERED, 0), **status,
-                                                 ALL: sum(status.values())})
+                                                 ALL: sum(status.values())}, total_key=None)
         categories = counts["category"]
         fields["category"].label_from_instance = lambda c: f"{c.name}（{categories.get(c.code, 0)}）"
 

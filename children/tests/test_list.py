@@ -245,6 +245,9 @@ def test_counts_per_option_apply_every_other_filter(client_for, lead):
     assert stage_labels["primary"].endswith("（1）") and stage_labels["junior"].endswith("（1）")
     risk_labels = dict(response.context["form"].fields["risk"].choices)
     assert risk_labels["high"] == "高风险（红）（1）"
+    # 在册 is the status filter's default (""): its count is the registered children, not the options' sum
+    status_labels = dict(response.context["form"].fields["status"].choices)
+    assert status_labels[""] == "在册（1）" and status_labels["all"] == "在册及已退出（1）"
 
 
 def test_sort_by_risk_then_name_and_by_age(client_for, lead):
