@@ -34,6 +34,8 @@ HELP = {
     "children:risk_event_new": "risk",
     "children:create": "register-child",
     "children:edit": "update-child",
+    "children:exit": "update-child",
+    "children:turning_age": "home",
     "children:household_create": "family",
     "children:household_detail": "family",
     "children:household_list": "family",
@@ -42,6 +44,7 @@ HELP = {
     "visits:visit_edit": "visit",
     "visits:household_visit_create": "family",
     "visits:call_create": "visit",
+    "visits:call_detail": "visit",
     "cases:incident_list": "report",
     "cases:incident_create": "report",
     "cases:incident_detail": "report",
@@ -53,9 +56,11 @@ HELP = {
     "cases:plan_submit": "case-plan",
     "cases:service_add": "case-service",
     "cases:note_add": "case-service",
+    "cases:direct_service_create": "case-service",
     "cases:referral_add": "case-referral",
     "cases:referral_update": "case-referral",
     "cases:resource_list": "case-referral",
+    "cases:resource_detail": "case-referral",
     "cases:evaluate": "case-close",
     "cases:close": "case-close",
     "cases:follow_up": "case-follow-up",
@@ -74,6 +79,8 @@ HELP = {
     "activities:list": "activity",
     "activities:create": "activity",
     "activities:detail": "activity",
+    "activities:edit": "activity",
+    "activities:calendar": "activity",
     "accounts:notifications": "messages",
     "accounts:password_change": "password",
     "accounts:password_done": "password",
@@ -230,7 +237,7 @@ def register_child(g, data):
     page.select_option("#id_guardian_relation", "grandparent")
     page.fill("#id_guardian_phone", data["guardian_phone"])
     page.select_option("#id_school_stage", "primary")
-    page.fill("#id_school_name", "北桥小学")
+    page.fill("#id_school_name", "中心小学")
     page.fill("#id_grade", "三年级")
     page.select_option("#id_health", "healthy")
     page.select_option("#id_economy", "none")
@@ -244,7 +251,7 @@ def register_child(g, data):
     page.fill("#id_id_number", data["id_number"])
     click(g, "保存")
     data["child"] = pk_of(page.url)
-    shot(g, "child-saved")
+    shot(g, "child-saved", full_page=False)
 
 
 def update_child(g, data):
@@ -434,7 +441,7 @@ def case(g, data):
     click(g, "提交审批")
     approve(g, data["case"], "CLOSURE_APPROVAL", "同意结案，按期回访")
     g.goto("cases:detail", data["case"])
-    shot(g, "case-closed")
+    shot(g, "case-closed", full_page=False)
     click(g, "填写回访记录")
     page.fill("#id_done_on", today().isoformat())
     page.select_option("#id_method", "home")
