@@ -1,6 +1,7 @@
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.forms import VersionedFormMixin
 from children.models import Child
@@ -158,7 +159,7 @@ class EvaluationForm(forms.ModelForm):
             self.fields[f"result_{goal.pk}"] = forms.ChoiceField(
                 label=goal.text, choices=GoalEvaluation.Result.choices, widget=forms.RadioSelect,
                 error_messages={"required": _("Choose how far this goal was achieved.")})
-            self.fields[f"comment_{goal.pk}"] = forms.CharField(label=_("comment"), required=False,
+            self.fields[f"comment_{goal.pk}"] = forms.CharField(label=pgettext_lazy("goal result", "comment"), required=False,
                                                                 widget=forms.Textarea(attrs={"rows": 2}))
 
     def goal_results(self) -> dict:

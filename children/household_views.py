@@ -39,7 +39,7 @@ def household_history(household: Household) -> list:
 
 class ChildChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.residence.name}，{_('guardian')}：{obj.guardian_name or '—'}）"
+        return f"{obj.name}（{obj.residence.name}，{_('Guardian')}：{obj.guardian_name or '—'}）"
 
 
 class HouseholdForm(forms.Form):

@@ -4,7 +4,7 @@ version, the supervisor's response), so most admins here are read-only; the lead
 and the project's managers correct a partner. Nothing is deleted."""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.admin import CapabilityInlineMixin, KeptAsRecordedMixin, RoleAdminMixin, ScopedModelAdmin
 from accounts.policy import Can
@@ -89,7 +89,7 @@ class WorkerFeedbackAdmin(ScopedModelAdmin):
     fields = readonly_fields = ["worker", "month", "workload", "difficulties", "training_needs", "suggestions",
                                 "response", "responded_by", "responded_at", "created_at"]
 
-    @admin.display(description=_("answered"), boolean=True)
+    @admin.display(description=pgettext_lazy("worker feedback", "answered"), boolean=True)
     def answered(self, obj):
         return obj.responded_at is not None
 

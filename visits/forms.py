@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.dates import not_in_future
 from accounts.forms import SubmissionTokenMixin, VersionedFormMixin
@@ -94,7 +95,8 @@ class FamilyVisitForm(VisitForm):
     Photos are kept with the first child's visit, so the same picture is not stored once per child."""
 
     children = forms.ModelMultipleChoiceField(
-        label=_("Children visited"), queryset=Child.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=pgettext_lazy("family visit form", "Children visited"), queryset=Child.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Tick the children of this family you visited.")})
 
     def __init__(self, *args, members, **kwargs):

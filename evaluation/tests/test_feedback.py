@@ -59,6 +59,9 @@ def test_supervisor_responds_and_the_worker_is_told(client_for, feedback, superv
     feedback.refresh_from_db()
     assert (feedback.response, feedback.responded_by) == ("下月安排危机干预培训", supervisor)
     assert Notification.objects.filter(recipient=worker, url=feedback.get_absolute_url()).exists()
+    # the list says it is answered (已答复), not "reassessed" (已复评, the risk history's word)
+    listed = client_for(worker).get(reverse("evaluation:feedback_list")).content.decode()
+    assert "已答复" in listed and "已复评" not in listed
     # answered: the worker no longer edits it
     assert client_for(worker).post(reverse("evaluation:feedback_edit", args=[feedback.pk]),
                                    form(workload="改")).status_code == 403
