@@ -68,8 +68,26 @@ def case_list(request):
     if request.GET.get("followups"):  # the home card: follow-ups due within a week, or overdue
         due = FollowUp.objects.pending().filter(due_on__lte=timezone.localdate() + datetime.timedelta(days=7))
         cases = cases.filter(pk__in=due.values("case_id"))
-    return render(request, "cases/list.html", {"cases": cases[:300], "stages": Case.Stage.choices,
-                                               "stage": stage, "mine": bool(request.GET.get("mine"))})
+    # the dashboard's links (docs/reports.md): open on a day, opened in a period — as cases.stats counts them
+    dates = {key: _date_param(request.GET.get(key)) for key in ("open_on", "opened_from", "opened_to")}
+    if day := dates["open_on"]:
+        cases = cases.filter(Q(opened_on__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day)))
+    if day := dates["opened_from"]:
+        cases = cases.filter(opened_on__gte=day)
+    if day := dates["opened_to"]:
+        cases = cases.filter(opened_on__lte=day)
+    return render(request, "cases/list.html", {"cases": cases[:300], "count": cases.count(),
+                                               "stages": Case.Stage.choices, "stage": stage,
+                                               "mine": bool(request.GET.get("mine")),
+                                               "dates": {k: v for k, v in dates.items() if v}})
+
+
+def _date_param(value: str | None) -> datetime.date | None:
+    """An ISO date from the query string; a hand-edited one that is not a date is ignored, not a 500."""
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return None
 
 
 @login_required
