@@ -81,7 +81,7 @@ class ChildFilterForm(forms.Form):
             self.add_error("age_max", _("The upper age must not be below the lower age: swap the two numbers."))
         for first, last in (("entered_from", "entered_to"), ("exited_from", "exited_to")):
             if cleaned.get(first) and cleaned.get(last) and cleaned[first] > cleaned[last]:
-                self.add_error(last, _("The end date must not be before the start date."))
+                self.add_error(last, _("The last day must not be before the first day."))
         return cleaned
 
 

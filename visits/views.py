@@ -198,7 +198,7 @@ class VisitFilterForm(forms.Form):
                                    widget=forms.DateInput(attrs={"type": "date"}))
     visited_to = forms.DateField(label=_("Visited to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     county = forms.ChoiceField(label=_("County-level unit"), required=False)
-    type = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *Visit.Type.choices])
+    type = forms.ChoiceField(label=_("visit type"), required=False, choices=[("", _("All types")), *Visit.Type.choices])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
