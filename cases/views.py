@@ -57,6 +57,9 @@ def _step(request, case, template_context) -> HttpResponse:
 
 # ---------------------------------------------------------------- list, intake, detail
 
+CASES_SHOWN = 300
+
+
 @login_required
 def case_list(request):
     cases = Case.objects.visible_to(request.user).select_related("child", "worker")
@@ -76,7 +79,9 @@ def case_list(request):
         cases = cases.filter(opened_on__gte=day)
     if day := dates["opened_to"]:
         cases = cases.filter(opened_on__lte=day)
-    return render(request, "cases/list.html", {"cases": cases[:300], "count": cases.count(),
+    shown = list(cases[:CASES_SHOWN])
+    count = len(shown) if len(shown) < CASES_SHOWN else cases.count()  # a COUNT only when the list is cut
+    return render(request, "cases/list.html", {"cases": shown, "count": count,
                                                "stages": Case.Stage.choices, "stage": stage,
                                                "mine": bool(request.GET.get("mine")),
                                                "dates": {k: v for k, v in dates.items() if v}})
