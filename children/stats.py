@@ -76,6 +76,13 @@ def _rank(expression):
                     default=Value(0), output_field=IntegerField())
 
 
+def counties_with_children(day: datetime.date) -> list[str]:
+    """The 6-digit codes of the county-level units holding a child of the registry on `day` (the counties whose
+    analysis report the beat drafts): one query."""
+    return list(Child.objects.filter(registered_on(day)).annotate(county=Substr("residence_id", 1, 6))
+                .order_by("county").values_list("county", flat=True).distinct())
+
+
 def period_figures(start: datetime.date, end: datetime.date, *, area: str | None = None) -> RegistryFigures:
     children = in_area(Child.objects.all(), area)
     registry = children.filter(registered_on(end))
