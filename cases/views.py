@@ -57,6 +57,9 @@ def _step(request, case, template_context) -> HttpResponse:
 
 # ---------------------------------------------------------------- list, intake, detail
 
+CASES_SHOWN = 300
+
+
 @login_required
 def case_list(request):
     cases = Case.objects.visible_to(request.user).select_related("child", "worker")
@@ -68,8 +71,28 @@ def case_list(request):
     if request.GET.get("followups"):  # the home card: follow-ups due within a week, or overdue
         due = FollowUp.objects.pending().filter(due_on__lte=timezone.localdate() + datetime.timedelta(days=7))
         cases = cases.filter(pk__in=due.values("case_id"))
-    return render(request, "cases/list.html", {"cases": cases[:300], "stages": Case.Stage.choices,
-                                               "stage": stage, "mine": bool(request.GET.get("mine"))})
+    # the dashboard's links (docs/reports.md): open on a day, opened in a period — as cases.stats counts them
+    dates = {key: _date_param(request.GET.get(key)) for key in ("open_on", "opened_from", "opened_to")}
+    if day := dates["open_on"]:
+        cases = cases.filter(Q(opened_on__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day)))
+    if day := dates["opened_from"]:
+        cases = cases.filter(opened_on__gte=day)
+    if day := dates["opened_to"]:
+        cases = cases.filter(opened_on__lte=day)
+    shown = list(cases[:CASES_SHOWN])
+    count = len(shown) if len(shown) < CASES_SHOWN else cases.count()  # a COUNT only when the list is cut
+    return render(request, "cases/list.html", {"cases": shown, "count": count,
+                                               "stages": Case.Stage.choices, "stage": stage,
+                                               "mine": bool(request.GET.get("mine")),
+                                               "dates": {k: v for k, v in dates.items() if v}})
+
+
+def _date_param(value: str | None) -> datetime.date | None:
+    """An ISO date from the query string; a hand-edited one that is not a date is ignored, not a 500."""
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return None
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import day_start
 from accounts.fields import blind_index
 from accounts.policy import Can
 from accounts.services import users_who_can
@@ -29,6 +30,7 @@ from .models import Category, Child, ChildCategory, Parent, RiskAssessment, Risk
 from .risk import reassessment_due_expression, reassessment_due_q
 
 NOT_GRADED = "none"
+MISSED = "missed"  # ?visit=missed: the contract's monthly home visit not yet made this month (docs/reports.md)
 ALL = "all"
 SOON_DAYS = 30
 
@@ -57,6 +59,16 @@ class ChildFilterForm(forms.Form):
     reassess = forms.ChoiceField(label=_("Risk reassessment"), required=False, choices=[
         ("", _("Any")), ("due", _("Due now (incl. never assessed)")), ("soon", _("Due within 30 days")),
         ("never", _("Never assessed"))])
+    entered_from = forms.DateField(label=_("Entered the registry from"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    entered_to = forms.DateField(label=_("Entered the registry to"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    exited_from = forms.DateField(label=_("Left the registry from"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    exited_to = forms.DateField(label=_("Left the registry to"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    visit = forms.ChoiceField(label=_("Monthly home visit"), required=False, choices=[
+        ("", _("Any")), (MISSED, _("High and medium-high, not yet visited at home this month"))])
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
         ("", _("Name")), ("risk", _("Risk level, highest first")), ("age", _("Age, youngest first")),
         ("-age", _("Age, oldest first")), ("place", _("Place")), ("reassess", _("Reassessment due, earliest first")),
@@ -67,6 +79,9 @@ class ChildFilterForm(forms.Form):
         low, high = cleaned.get("age_min"), cleaned.get("age_max")
         if low is not None and high is not None and low > high:
             self.add_error("age_max", _("The upper age must not be below the lower age: swap the two numbers."))
+        for first, last in (("entered_from", "entered_to"), ("exited_from", "exited_to")):
+            if cleaned.get(first) and cleaned.get(last) and cleaned[first] > cleaned[last]:
+                self.add_error(last, _("The last day must not be before the first day."))
         return cleaned
 
 
@@ -181,6 +196,17 @@ def apply_filters(children: QuerySet, data: dict, *, skip: str | set = "",
     if data.get("benefit_gap"):
         # benefit_gap_q reads the benefit table: build it once per request, not once per facet.
         children = children.filter(data.get("benefit_gap_q") or benefit_gap_q(today))
+    # entries and exits in a period, Shanghai dates, both ends included (as children.stats counts them)
+    if first := data.get("entered_from"):
+        children = children.filter(created_at__gte=day_start(first))
+    if last := data.get("entered_to"):
+        children = children.filter(created_at__lt=day_start(last + datetime.timedelta(days=1)))
+    if first := data.get("exited_from"):
+        children = children.filter(exited_on__gte=first)
+    if last := data.get("exited_to"):
+        children = children.filter(exited_on__lte=last)
+    if data.get("visit") == MISSED:
+        children = children.filter(missed_home_visit_q(today.replace(day=1), today))
     if "reassess" not in skip and (reassess := data.get("reassess")) == "due":
         children = children.filter(reassessment_due_q(today))
     elif "reassess" not in skip and reassess:
@@ -191,6 +217,16 @@ def apply_filters(children: QuerySet, data: dict, *, skip: str | set = "",
         elif reassess == "never":
             children = children.filter(~Exists(RiskAssessment.objects.filter(child=OuterRef("pk"))))
     return children
+
+
+def missed_home_visit_q(first: datetime.date, last: datetime.date) -> Q:
+    """High and medium-high children with no home visit from `first` to `last`: the contract's monthly rule
+    as `visits.stats` counts it (the model is looked up by name: visits depends on children, not the reverse)."""
+    from django.apps import apps
+
+    visit = apps.get_model("visits", "Visit")
+    home = visit.objects.filter(child=OuterRef("pk"), type="home", visited_on__gte=first, visited_on__lte=last)
+    return Q(risk_level__in=[RiskLevel.HIGH, RiskLevel.MEDIUM_HIGH]) & ~Q(Exists(home))
 
 
 RISK_ORDER = Case(*(When(risk_level=level, then=Value(rank)) for rank, level in enumerate(

@@ -12,7 +12,7 @@ from django.db.models import Case as CaseWhen
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Substr
 
-from accounts.dates import day_start
+from accounts.dates import day_start, local_today
 from divisions.models import Division, code_prefix
 
 from .models import BenefitEnrolment, Category, Child, ChildCategory, RiskAssessment, RiskLevel
@@ -76,6 +76,13 @@ def _rank(expression):
                     default=Value(0), output_field=IntegerField())
 
 
+def counties_with_children(day: datetime.date) -> list[str]:
+    """The 6-digit codes of the county-level units holding a child of the registry on `day` (the counties whose
+    analysis report the beat drafts): one query."""
+    return list(Child.objects.filter(registered_on(day)).annotate(county=Substr("residence_id", 1, 6))
+                .order_by("county").values_list("county", flat=True).distinct())
+
+
 def period_figures(start: datetime.date, end: datetime.date, *, area: str | None = None) -> RegistryFigures:
     children = in_area(Child.objects.all(), area)
     registry = children.filter(registered_on(end))
@@ -88,10 +95,13 @@ def period_figures(start: datetime.date, end: datetime.date, *, area: str | None
     bands = {f"band_{i}": Count("id", filter=Q(birth_date__lte=birthday_years_ago(end, low),
                                                 birth_date__gt=birthday_years_ago(end, high + 1)))
              for i, (low, high, _label) in enumerate(AGE_BANDS)}
-    levels = {f"risk_{level}": Count("id", filter=Q(risk_level=level)) for level in RiskLevel.values}
+    # the risk level as at the last day (the latest assessment confirmed by then); for a period ending today
+    # that is the current level, which the registry list filters on (the dashboard's links)
+    levelled = registry.annotate(level_then=level_on(end))
+    levels = {f"risk_{level}": Count("id", filter=Q(level_then=level)) for level in RiskLevel.values}
     sexes = {f"sex_{sex}": Count("id", filter=Q(sex=sex)) for sex in Child.Sex.values}
-    totals = registry.annotate(next_due=Subquery(latest_next)).aggregate(
-        total=Count("id"), unassessed=Count("id", filter=Q(risk_level="")),
+    totals = levelled.annotate(next_due=Subquery(latest_next)).aggregate(
+        total=Count("id"), unassessed=Count("id", filter=Q(level_then="")),
         lives_alone=Count("id", filter=Q(lives_alone=True)),
         overdue=Count("id", filter=Q(next_due__isnull=True) | Q(next_due__lt=end)),
         **bands, **levels, **sexes)
@@ -114,8 +124,8 @@ def period_figures(start: datetime.date, end: datetime.date, *, area: str | None
     f.by_county = [Row(names.get(code, code), n, code) for code, n in registry.annotate(
         county=Substr("residence_id", 1, 6)).values_list("county").annotate(n=Count("id")).order_by("county")]
     # 4b. county × risk level
-    for code, level, n in registry.annotate(county=Substr("residence_id", 1, 6)).values_list(
-            "county", "risk_level").annotate(n=Count("id")).order_by():
+    for code, level, n in levelled.annotate(county=Substr("residence_id", 1, 6)).values_list(
+            "county", "level_then").annotate(n=Count("id")).order_by():
         f.by_county_risk.setdefault(code, {})[level] = n
     # 5. by category (a child may hold several)
     per_category = dict(ChildCategory.objects.filter(child__in=registry).values_list("category_id").annotate(
@@ -176,6 +186,12 @@ class AnalysisFigures:
     at_risk_assessed: int = 0  # high / medium-high as at the last day, with an assessment
     reasons: list[Row] = field(default_factory=list)  # of those: the dimensions scored REASON_SCORE or more
     gap_by_benefit: list[Row] = field(default_factory=list)  # 应享未享 by benefit on the last day
+
+
+def level_on(end: datetime.date):
+    """The risk level as at `end` (`_level_as_at`), or the current level when `end` is today or later: the same
+    thing then, and what the registry list filters on, so that the dashboard's numbers match their lists."""
+    return _level_as_at(end) if end < local_today() else F("risk_level")
 
 
 def _level_as_at(end: datetime.date):

@@ -18,17 +18,22 @@ from accounts.policy import Can
 from activities.models import ContractYear
 from cases import stats as case_stats
 from children import stats as child_stats
+from children.filters import MISSED
 from children.models import RiskLevel
 from visits import stats as visit_stats
 from visits.models import Visit
 
-from .charts import bar_chart
-
 CITY = "city"
 
 
+def url_with(name: str, **params) -> str:
+    """The URL of a list with its filter (empty values left out)."""
+    query = urlencode({k: v for k, v in params.items() if v})
+    return reverse(name) + ("?" + query if query else "")
+
+
 def children_url(**params) -> str:
-    return reverse("children:list") + "?" + urlencode({k: v for k, v in params.items() if v})
+    return url_with("children:list", **params)
 
 
 def area_of(user) -> str | None:
@@ -49,6 +54,7 @@ def compute(area: str | None) -> dict:
     year_visits = visit_stats.period_figures(year_start, today, area=area)
     cases = case_stats.period_figures(month_start, today, area=area)
     incidents = case_stats.incident_figures(month_start, today, area=area)
+    missed = {row.key: row.n for row in visit_stats.missed_high_risk_by_county(today, area=area)}
     risk = {r.key: r.n for r in registry.by_risk}
     visits_by_county = {r.key: r.n for r in visits.by_county}
     return {
@@ -59,49 +65,73 @@ def compute(area: str | None) -> dict:
         "high": risk.get(RiskLevel.HIGH, 0), "medium_high": risk.get(RiskLevel.MEDIUM_HIGH, 0),
         "assessments_overdue": registry.assessments_overdue, "benefit_gap": registry.benefit_gap,
         "visits": visits.total, "high_risk_missed": visits.high_risk_missed,
-        "cases_active": cases.active, "incidents": incidents.total,
-        # [code, name, children, {risk level: children}, visits this month]
+        "cases_active": cases.active, "cases_opened": cases.opened, "incidents": incidents.total,
+        # [code, name, children, {risk level: children}, visits this month, high/medium-high not yet visited]
         "counties": [[row.key, row.label, row.n, dict(registry.by_county_risk.get(row.key, {})),
-                      visits_by_county.get(row.key, 0)] for row in registry.by_county],
+                      visits_by_county.get(row.key, 0), missed.get(row.key, 0)] for row in registry.by_county],
         "year_visits": year_visits.total,
         "year_visits_by_type": [[row.key, row.n] for row in year_visits.by_type],
     }
 
 
 def present(data: dict, user) -> dict:
-    """The template's context from stored figures: translated labels, links to the filtered lists, SVG charts."""
+    """The template's context from stored figures: translated labels, links to the filtered lists, charts.
+
+    Every number links to the list behind it, with the filter that gives the same count (docs/reports.md,
+    "Dashboard"); a county bureau's links also name its county (its lists show only its county anyway)."""
     area = data["area"] or None
+    today, month_start = data["today"], data["month_start"]
     place = {"place_county": area} if area else {}
+    county = {"county": area} if area else {}
+    month = {"visited_from": month_start, "visited_to": today}
     headline = [
         (_("In the registry on the last day"), data["total"], children_url(**place)),
-        (_("Entered in the period"), data["entered"], ""),
+        (_("Entered in the period"), data["entered"],
+         children_url(status="all", entered_from=month_start, entered_to=today, **place)),
         (str(RiskLevel.HIGH.label), data["high"], children_url(risk=RiskLevel.HIGH, **place)),
         (str(RiskLevel.MEDIUM_HIGH.label), data["medium_high"], children_url(risk=RiskLevel.MEDIUM_HIGH, **place)),
         (_("Reassessment overdue or never assessed"), data["assessments_overdue"],
          children_url(reassess="due", **place)),
         (_("Children with a benefit they should receive but do not (应享未享)"), data["benefit_gap"],
          children_url(benefit_gap="on", **place)),
-        (_("Visits made"), data["visits"], ""),
-        (_("…not yet visited"), data["high_risk_missed"], ""),
-        (_("Cases open on the last day"), data["cases_active"], ""),
-        (_("Discovery reports filed"), data["incidents"], reverse("cases:incident_list")),
+        (_("Visits made"), data["visits"], url_with("visits:visit_list", **month, **county)),
+        (_("High and medium-high, not yet visited at home this month"), data["high_risk_missed"],
+         children_url(visit=MISSED, **place)),
+        (_("Cases open on the last day"), data["cases_active"], url_with("cases:list", open_on=today)),
+        *([(_("Cases opened in the period"), data["cases_opened"],
+            url_with("cases:list", opened_from=month_start, opened_to=today))] if "cases_opened" in data else []),
+        (_("Discovery reports filed"), data["incidents"],
+         url_with("cases:incident_list", reported_from=month_start, reported_to=today, **county)),
     ]
     counties = [{
         "name": name, "code": code, "total": total, "url": children_url(place_county=code),
         "levels": [(by_risk.get(level, 0), children_url(place_county=code, risk=level)) for level in RiskLevel.values],
-        "visits": visits,
-    } for code, name, total, by_risk, visits in data["counties"]]
+        "visits": visits, "visits_url": url_with("visits:visit_list", county=code, **month),
+        "missed": rest[0] if rest else None, "missed_url": children_url(place_county=code, visit=MISSED),
+    } for code, name, total, by_risk, visits, *rest in data["counties"]]
     types = dict(Visit.Type.choices)
+    year = {"visited_from": data["year_start"], "visited_to": today}
+    by_type = [{"label": str(types.get(key, key)), "n": n, "url": url_with("visits:visit_list", type=key, **year,
+                                                                             **county)}
+               for key, n in data["year_visits_by_type"]]
+    # Chart.js (static/js/dashboard.js) draws these from json_script; the tables beside them hold the same
+    # numbers with the same links (accessible, printable, and what a browser without script shows)
+    level_labels = dict(RiskLevel.choices)
+    charts = [
+        {"id": "chart-counties", "labels": [c["name"] for c in counties], "stacked": True,
+         "datasets": [{"label": str(level_labels[level]), "key": level, "data": [c["levels"][i][0] for c in counties],
+                       "urls": [c["levels"][i][1] for c in counties]} for i, level in enumerate(RiskLevel.values)]},
+        {"id": "chart-visit-types", "labels": [t["label"] for t in by_type], "stacked": False,
+         "datasets": [{"label": str(_("Visits made")), "key": "visits", "data": [t["n"] for t in by_type],
+                       "urls": [t["url"] for t in by_type]}]},
+    ]
     return {
-        "today": datetime.date.fromisoformat(data["today"]),
-        "month_start": datetime.date.fromisoformat(data["month_start"]),
+        "today": datetime.date.fromisoformat(today), "month_start": datetime.date.fromisoformat(month_start),
         "year": data["year"], "year_start": datetime.date.fromisoformat(data["year_start"]),
         "headline": headline, "levels": [str(label) for _v, label in RiskLevel.choices], "counties": counties,
-        "year_visits": data["year_visits"],
-        "charts": [c for c in (bar_chart(_("Children by county"), [(c["name"], c["total"]) for c in counties]),
-                               bar_chart(_("Visits by type"),
-                                         [(str(types.get(key, key)), n) for key, n in data["year_visits_by_type"]]))
-                   if c],
+        "year_visits": data["year_visits"], "year_visits_url": url_with("visits:visit_list", **year, **county),
+        "visit_types": by_type,
+        "chart_data": [c for c in charts if c["labels"]],
     }
 
 

@@ -28,7 +28,7 @@ from accounts.services import (
 
 from .figures import build
 from .models import Report
-from .periods import county_division, parse_period
+from .periods import Kind, county_division, parse_period
 from .render import render_pdf, render_xlsx
 
 
@@ -301,12 +301,21 @@ def periods_ended_yesterday(today: datetime.date) -> list[tuple[str, str]]:
 
 
 def period_drafts(today: datetime.date | None = None) -> list[Report]:
-    """The beat job (daily): a draft of each city report whose period ended yesterday, queued for rendering."""
+    """The beat job (daily): a draft of each city report whose period ended yesterday, and of each county's
+    analysis report when a quarter ended (the quarterly report's period, for every county holding children of
+    the registry on its last day), queued for rendering."""
+    from children.stats import counties_with_children
+
     today = today or local_today()
+    due = [(kind, period, None) for kind, period in periods_ended_yesterday(today)]
+    quarters = [period for kind, period, _county in due if kind == Kind.QUARTERLY]
+    if quarters:
+        counties = counties_with_children(today - datetime.timedelta(days=1))
+        due += [(Kind.ANALYSIS, period, county) for period in quarters for county in counties]
     queued = []
-    for kind, period in periods_ended_yesterday(today):
+    for kind, period, county in due:
         try:
-            report, sent = request_report(kind=kind, period=period, county=None, by=None)
+            report, sent = request_report(kind=kind, period=period, county=county, by=None)
         except ValidationError:
             continue
         if sent:

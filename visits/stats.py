@@ -7,11 +7,11 @@ whatever the number of visits, returned as plain dataclasses that `reports/` com
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Substr
 
 from children.models import Child, Household, RiskLevel
-from children.stats import Row, in_area, registered_on
+from children.stats import Row, in_area, level_on, registered_on
 from divisions.models import Division
 
 from .models import DueVisit, DueVisitMonth, FamilyCall, FollowUpContact, ParentsContact, Visit
@@ -70,16 +70,35 @@ VISIT_ALONE = ~VISIT_CONFIRMED | Q(child__household__isnull=True)
 def _high_risk_missed_q(month_start: datetime.date, end: datetime.date) -> Q:
     visited = Visit.objects.filter(child=OuterRef("pk"), type=Visit.Type.HOME, visited_on__gte=month_start,
                                    visited_on__lte=end)
-    return Q(risk_level__in=CONTRACT_LEVELS) & ~Q(Exists(visited))
+    return ~Q(Exists(visited))
+
+
+def contract_children(end: datetime.date, area: str | None = None):
+    """The children the contract's monthly rule covers on `end`: in the registry, high or medium-high as at that
+    day (`children.stats.level_on`: the current level when `end` is today)."""
+    return in_area(Child.objects.filter(registered_on(end)), area).alias(level_then=level_on(end)).filter(
+        level_then__in=CONTRACT_LEVELS)
 
 
 def missed_high_risk(end: datetime.date, *, area: str | None = None):
     """High and medium-high children in the registry on `end` not visited at home in that calendar month
     (for the xlsx): one query, a values() queryset ordered by residence and name."""
     month_start = end.replace(day=1)
-    return in_area(Child.objects.filter(registered_on(end)), area).filter(
-        _high_risk_missed_q(month_start, end)).order_by("residence_id", "name").values_list(
-        "name", "residence__name", "risk_level", "social_worker__username")
+    return contract_children(end, area).filter(_high_risk_missed_q(month_start, end)).annotate(
+        level=F("level_then")).order_by("residence_id", "name").values_list(
+        "name", "residence__name", "level", "social_worker__username")
+
+
+def missed_high_risk_by_county(end: datetime.date, *, area: str | None = None) -> list[Row]:
+    """Per county, the high and medium-high children in the registry on `end` not yet visited at home in that
+    calendar month (the dashboard; the children are `missed_high_risk`): one grouped query, counties in code
+    order, only those with a child to visit (`Row.n` missed, keyed by the 6-digit code)."""
+    month_start = end.replace(day=1)
+    names = dict(Division.objects.counties().values_list("code", "name"))
+    missed = Count("id", filter=_high_risk_missed_q(month_start, end))
+    rows = (contract_children(end, area).annotate(county=Substr("residence_id", 1, 6)).values_list("county").annotate(n=missed)
+            .order_by("county"))
+    return [Row(names.get(code, code), n, code) for code, n in rows]
 
 
 def period_figures(start: datetime.date, end: datetime.date, *, area: str | None = None) -> VisitFigures:
@@ -116,7 +135,7 @@ def period_figures(start: datetime.date, end: datetime.date, *, area: str | None
     visited = Visit.objects.filter(child=OuterRef("pk"), type=Visit.Type.HOME, visited_on__gte=f.month_start,
                                    visited_on__lte=end)
     seen = Q(Exists(visited))
-    rule = registry.filter(risk_level__in=CONTRACT_LEVELS).aggregate(
+    rule = contract_children(end, area).aggregate(
         n=Count("id"), visited=Count("id", filter=seen),
         households=Count("household", distinct=True, filter=CONFIRMED),
         alone=Count("id", filter=ALONE),

@@ -5,6 +5,7 @@ from . import followup_views, views
 app_name = "visits"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
+    path("records/", views.visit_list, name="visit_list"),
     path("compliance/", views.compliance, name="compliance"),
     path("child/<int:child_pk>/new/", views.visit_create, name="visit_create"),
     path("family/<int:household_pk>/new/", views.household_visit_create, name="household_visit_create"),

@@ -1,5 +1,6 @@
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from accounts.policy import Can, get_changeable_or_404, require
 from accounts.services import audit
 from children.models import Child, Household
+from divisions.models import Division
 
 from . import photos, services
 from .forms import FamilyCallForm, FamilyVisitForm, VisitForm
@@ -187,3 +189,46 @@ def compliance(request):
     return render(request, "visits/compliance.html", {
         **data, "month": month, "previous": previous,
         "following": following if following <= timezone.localdate() else None})
+
+
+class VisitFilterForm(forms.Form):
+    """The filters of the read-only visit list (the dashboard's visit numbers link here)."""
+
+    visited_from = forms.DateField(label=_("Visited from"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    visited_to = forms.DateField(label=_("Visited to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    county = forms.ChoiceField(label=_("County-level unit"), required=False)
+    type = forms.ChoiceField(label=_("visit type"), required=False, choices=[("", _("All types")), *Visit.Type.choices])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = [("", _("All counties")),
+                                         *Division.objects.counties().order_by("code").values_list("code", "name")]
+
+
+VISITS_PER_PAGE = 50
+
+
+@login_required
+def visit_list(request):
+    """Visits made, filtered by date, county (of the child's residence) and type: read-only, only the visits
+    of children the user sees (`Visit.objects.visible_to`)."""
+    form = VisitFilterForm(request.GET or None)
+    visits = Visit.objects.visible_to(request.user)
+    if form.is_bound and not form.is_valid():
+        visits = visits.none()
+    elif form.is_bound:
+        data = form.cleaned_data
+        if data["visited_from"]:
+            visits = visits.filter(visited_on__gte=data["visited_from"])
+        if data["visited_to"]:
+            visits = visits.filter(visited_on__lte=data["visited_to"])
+        if data["county"]:
+            visits = visits.filter(child__residence__code__startswith=data["county"])
+        if data["type"]:
+            visits = visits.filter(type=data["type"])
+    visits = visits.select_related("child__residence", "recorded_by").order_by("-visited_on", "-id")
+    page = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "visits/visit_list.html", {"form": form, "page": page, "query": query.urlencode()})

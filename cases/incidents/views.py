@@ -1,5 +1,7 @@
 """Discovery and mandatory reports (发现报告 / 强制报告): report form, recipient checklist, follow-through."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.dates import day_start
 from accounts.forms import add_service_error
 from accounts.policy import Can, get_changeable_or_404, require
 from accounts.services import audit
@@ -19,6 +22,13 @@ from ..models import Incident, IncidentPolicy, Need, Recipient
 from . import services
 from .clock import filing_delay, notice_clock
 from .forms import FeedbackForm, IncidentForm, LinkChildForm, MeasureForm, NoticeForm
+
+
+def _date_param(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:  # a hand-edited date is ignored, not a 500
+        return None
 
 
 def _visible(request):
@@ -33,12 +43,22 @@ def incident_list(request):
                                                              notices__notified_at__isnull=True))))
     if status in Incident.Status.values:
         incidents = incidents.filter(status=status)
+    # the dashboard's links (docs/reports.md): filed in a period (Shanghai dates), seen in a county
+    period = {key: _date_param(request.GET.get(key)) for key in ("reported_from", "reported_to")}
+    if day := period["reported_from"]:
+        incidents = incidents.filter(reported_at__gte=day_start(day))
+    if day := period["reported_to"]:
+        incidents = incidents.filter(reported_at__lt=day_start(day + datetime.timedelta(days=1)))
+    county = request.GET.get("county", "")
+    if county.isdigit() and len(county) == 6:
+        incidents = incidents.filter(place__code__startswith=county)
     incidents = list(incidents[:200])
     # Listing names children and what happened to them: the listing itself is a view to audit.
     audit(user=request.user, action="incident.list", request=request, ids=[i.pk for i in incidents])
     can_file = request.user.can(Can.DO_CASEWORK)
     return render(request, "cases/incident_list.html", {
-        "incidents": incidents, "status": status, "statuses": Incident.Status.choices, "can_file": can_file})
+        "incidents": incidents, "status": status, "statuses": Incident.Status.choices, "can_file": can_file,
+        "period": period if any(period.values()) else None})
 
 
 @login_required

@@ -156,6 +156,7 @@ RULES: dict[str, Rule] = {
     # visits
     "visits:worklist": _read(SIGNED_IN, Scope.NONE),
     "visits:compliance": _read(scope=Scope.NONE),
+    "visits:visit_list": _read(SIGNED_IN, Scope.NONE),
     "visits:visit_create": _form(),
     "visits:household_visit_create": _form(),
     "visits:visit_detail": _read(),

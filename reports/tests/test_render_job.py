@@ -111,3 +111,34 @@ def test_the_retry_button_takes_over_a_job_whose_worker_died(dataset, lead, clie
     client.post(f"/reports/{report.pk}/render/")
     assert sent == [report.pk]
     assert Report.objects.count() == 1
+
+
+@pytest.mark.parametrize(("today", "by_contract_month", "quarter"), [
+    (datetime.date(2026, 10, 1), False, "2026-Q3"),
+    (datetime.date(2026, 6, 15), True, "C2026-Q1"),  # signed 15 March: contract months 1–3 end 14 June
+])
+def test_a_quarter_end_drafts_each_countys_analysis_report(dataset, contract, monkeypatch, today, by_contract_month,
+                                                           quarter):
+    """Through the beat task: with the quarterly report, a draft of the analysis report of each county holding
+    children of the registry on the quarter's last day (戊 in 赤坎区, 丁 in 雷州市; 甲 entered on 1 October,
+    乙 in 吴川市 on 30 November), rendered like the others; a second run sends nothing."""
+    contract.contract_month_reports = by_contract_month
+    contract.save()
+    sent = []
+    monkeypatch.setattr(tasks.render_report, "delay", lambda pk: sent.append(pk))
+    monkeypatch.setattr("reports.services.local_today", lambda: today)
+    pks = tasks.period_report_drafts()
+    drafted = [(r.kind, r.period, r.county_id) for r in Report.objects.filter(pk__in=pks).order_by("pk")]
+    assert drafted[-3:] == [("quarterly", quarter, None), ("analysis", quarter, "440802"),
+                            ("analysis", quarter, "440882")]
+    assert drafted[0][0] == "monthly" and len(drafted) == 4 and sent == pks
+    assert all(r.status == Report.Status.DRAFT for r in Report.objects.all())
+    assert tasks.period_report_drafts() == []
+    assert Report.objects.filter(kind="analysis").count() == 2
+
+
+def test_no_county_analysis_draft_at_a_month_end_within_a_quarter(dataset, monkeypatch):
+    monkeypatch.setattr(tasks.render_report, "delay", lambda pk: None)
+    monkeypatch.setattr("reports.services.local_today", lambda: datetime.date(2026, 12, 1))
+    tasks.period_report_drafts()
+    assert not Report.objects.filter(kind="analysis").exists()
