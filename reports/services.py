@@ -301,9 +301,9 @@ def periods_ended_yesterday(today: datetime.date) -> list[tuple[str, str]]:
 
 
 def period_drafts(today: datetime.date | None = None) -> list[Report]:
-    """The beat job (daily): a draft of each city report whose period ended yesterday, and of each county's
-    analysis report when a quarter ended (the quarterly report's period, for every county holding children of
-    the registry on its last day), queued for rendering."""
+    """The beat job (daily): a draft of each city report whose period ended yesterday, and of the city's and
+    each county's analysis report when a quarter ended (the quarterly report's period, for every county holding
+    children of the registry on its last day), queued for rendering."""
     from children.stats import counties_with_children
 
     today = today or local_today()
@@ -311,7 +311,7 @@ def period_drafts(today: datetime.date | None = None) -> list[Report]:
     quarters = [period for kind, period, _county in due if kind == Kind.QUARTERLY]
     if quarters:
         counties = counties_with_children(today - datetime.timedelta(days=1))
-        due += [(Kind.ANALYSIS, period, county) for period in quarters for county in counties]
+        due += [(Kind.ANALYSIS, period, county) for period in quarters for county in [None, *counties]]
     queued = []
     for kind, period, county in due:
         try:

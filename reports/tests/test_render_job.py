@@ -119,7 +119,7 @@ def test_the_retry_button_takes_over_a_job_whose_worker_died(dataset, lead, clie
 ])
 def test_a_quarter_end_drafts_each_countys_analysis_report(dataset, contract, monkeypatch, today, by_contract_month,
                                                            quarter):
-    """Through the beat task: with the quarterly report, a draft of the analysis report of each county holding
+    """Through the beat task: with the quarterly report, a draft of the city's analysis report and of each county holding
     children of the registry on the quarter's last day (戊 in 赤坎区, 丁 in 雷州市; 甲 entered on 1 October,
     乙 in 吴川市 on 30 November), rendered like the others; a second run sends nothing."""
     contract.contract_month_reports = by_contract_month
@@ -129,12 +129,12 @@ def test_a_quarter_end_drafts_each_countys_analysis_report(dataset, contract, mo
     monkeypatch.setattr("reports.services.local_today", lambda: today)
     pks = tasks.period_report_drafts()
     drafted = [(r.kind, r.period, r.county_id) for r in Report.objects.filter(pk__in=pks).order_by("pk")]
-    assert drafted[-3:] == [("quarterly", quarter, None), ("analysis", quarter, "440802"),
-                            ("analysis", quarter, "440882")]
-    assert drafted[0][0] == "monthly" and len(drafted) == 4 and sent == pks
+    assert drafted[-4:] == [("quarterly", quarter, None), ("analysis", quarter, None),
+                            ("analysis", quarter, "440802"), ("analysis", quarter, "440882")]
+    assert drafted[0][0] == "monthly" and len(drafted) == 5 and sent == pks
     assert all(r.status == Report.Status.DRAFT for r in Report.objects.all())
     assert tasks.period_report_drafts() == []
-    assert Report.objects.filter(kind="analysis").count() == 2
+    assert Report.objects.filter(kind="analysis").count() == 3
 
 
 def test_no_county_analysis_draft_at_a_month_end_within_a_quarter(dataset, monkeypatch):
