@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import countcache
+from accounts.policy import Can, require
 from accounts.services import audit
 
 from .filters import ALL, NOT_GRADED, facet_counts, filtered_children, search_kind
@@ -39,6 +40,7 @@ def _with_counts(choices, counts: dict, total_key: str = "") -> list:
 
 @login_required
 def child_list(request):
+    require(request.user, Can.SEE_REGISTRY)  # the administrator has no registry: 403, not an empty list
     children, form = filtered_children(request.user, request.GET)
     children = children.select_related("residence__parent__parent", "social_worker").prefetch_related("categories")
     # Kept a minute per user and filter (accounts.countcache, issue 17): the grouped facet query reads

@@ -259,6 +259,7 @@ def turning_age_querysets(user):
 @login_required
 def turning_age(request):
     """Children whose 留守 tag ends at 16, or whose registration ends at 18, within 60 days."""
+    require(request.user, Can.SEE_REGISTRY)  # the administrator has no registry: 403, not an empty list
     turning16, turning18 = turning_age_querysets(request.user)
     sections = []
     for title, qs, age in ((_("Left-behind tag ends (turning 16)"), turning16, 16),

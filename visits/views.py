@@ -213,6 +213,7 @@ VISITS_PER_PAGE = 50
 def visit_list(request):
     """Visits made, filtered by date, county (of the child's residence) and type: read-only, only the visits
     of children the user sees (`Visit.objects.visible_to`)."""
+    require(request.user, Can.SEE_REGISTRY)  # the administrator has no registry: 403, not an empty list
     form = VisitFilterForm(request.GET or None)
     visits = Visit.objects.visible_to(request.user)
     if form.is_bound and not form.is_valid():

@@ -37,6 +37,7 @@ def _visible(request):
 
 @login_required
 def incident_list(request):
+    require(request.user, Can.SEE_REGISTRY)  # the administrator has no registry: 403, not an empty list
     status = request.GET.get("status", "")
     incidents = (_visible(request).select_related("child", "place")
                  .annotate(untold=Count("notices", filter=Q(notices__need=Need.REQUIRED,

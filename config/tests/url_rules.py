@@ -110,10 +110,10 @@ RULES: dict[str, Rule] = {
     "handover:start": _action(Can.EXPORT_HANDOVER, Scope.NONE),
     "handover:download": _read(Can.DOWNLOAD_HANDOVER, Scope.NONE, get_ok=frozenset({200, 404})),
     # the registry (children)
-    "children:list": _read(SIGNED_IN, Scope.NONE),
+    "children:list": _read(Can.SEE_REGISTRY, Scope.NONE),
     "children:autocomplete": _read(SIGNED_IN, Scope.NONE),  # results through visible_to: none for the administrator
     "children:create": _form(scope=Scope.NONE),
-    "children:turning_age": _read(SIGNED_IN, Scope.NONE),
+    "children:turning_age": _read(Can.SEE_REGISTRY, Scope.NONE),
     "children:detail": _read(),
     "children:edit": _form(),
     "children:pdf": _read(Can.PRINT_CHILD_FILE),
@@ -156,7 +156,7 @@ RULES: dict[str, Rule] = {
     # visits
     "visits:worklist": _read(SIGNED_IN, Scope.NONE),
     "visits:compliance": _read(scope=Scope.NONE),
-    "visits:visit_list": _read(SIGNED_IN, Scope.NONE),
+    "visits:visit_list": _read(Can.SEE_REGISTRY, Scope.NONE),
     "visits:visit_create": _form(),
     "visits:household_visit_create": _form(),
     "visits:visit_detail": _read(),
@@ -170,7 +170,7 @@ RULES: dict[str, Rule] = {
     "visits:followup_feedback": Rule(get=POST_ONLY, post=CASEWORK_OR_AUTHOR, scope=Scope.CHILD),
     "visits:followup_received": _action(Can.RECEIVE_REPORTS),
     # case files
-    "cases:list": _read(SIGNED_IN, Scope.NONE),
+    "cases:list": _read(Can.SEE_REGISTRY, Scope.NONE),
     "cases:case_create": _form(scope=Scope.NONE),
     "cases:detail": _read(),
     "cases:assess": _form(),
@@ -191,7 +191,7 @@ RULES: dict[str, Rule] = {
     "cases:resource_edit": _form(Can.DO_CASEWORK, Scope.DIRECTORY),
     # discovery reports
     "cases:direct_service_create": _form(),
-    "cases:incident_list": _read(SIGNED_IN, Scope.NONE),
+    "cases:incident_list": _read(Can.SEE_REGISTRY, Scope.NONE),
     "cases:incident_create": _form(scope=Scope.NONE),
     "cases:incident_child_options": _read(SIGNED_IN, Scope.NONE),
     "cases:incident_detail": _read(),
