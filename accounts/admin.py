@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Approval, AuditEntry, StaffProfile, StaffRecord, User
-from .policy import Can, allows
+from .policy import ADMIN_SITE_ROLES, Can, allows
 
 # What decides what a user may do and see: nobody changes these on their own account.
 OWN_PROTECTED_FIELDS = ("role", "areas", "is_staff", "is_superuser", "is_active", "groups", "user_permissions")
@@ -43,7 +43,11 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ["areas", "groups", "user_permissions"]
     inlines = [StaffProfileInline]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Role and area"), {"fields": ["full_name", "role", "areas", "phone"]}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and area"), {"fields": ["full_name", "role"]}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and area"), {"fields": ["full_name", "role", "areas"]}),)
+
+    def has_delete_permission(self, request, obj=None):
+        """Accounts are deactivated (有效 unticked), never deleted: their records and audit entries name them."""
+        return False
 
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
@@ -61,6 +65,9 @@ class UserAdmin(BaseUserAdmin):
         return OwnAccountForm
 
     def save_model(self, request, obj, form, change):
+        # Staff (may open /admin/) follows the role: a supervisor created here could not open the admin before.
+        if not change or "role" in form.changed_data:
+            obj.is_staff = obj.role in ADMIN_SITE_ROLES
         if change:
             before = User.objects.get(pk=obj.pk)
             obj._audit_before = {"role": before.role, "areas": sorted(before.areas.values_list("code", flat=True)),

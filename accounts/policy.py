@@ -168,6 +168,11 @@ def _only_approver(approver_role: str, requested_by) -> bool:
         pk=requested_by.pk).exists()
 
 
+# The roles that work in the supervisor's admin (/admin/): their accounts are staff accounts, set from the role
+# whenever an account is created or its role changed there (accounts.admin.UserAdmin).
+ADMIN_SITE_ROLES = frozenset({_LEAD, _SUP, _ADMIN})
+
+
 def require(user, capability: Can) -> None:
     """403 unless the user's role carries the capability."""
     if not allows(user, capability):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from PIL import Image
 
 from accounts import services
-from accounts.models import AuditCheckpoint, AuditEntry, Role
+from accounts.models import AuditCheckpoint, AuditEntry, Role, User
 from cases import services as case_services
 from cases.models import Case
 from children.services import record_assessment
@@ -258,3 +258,27 @@ def test_a_request_that_fails_writes_no_entry(client_for, lead, monkeypatch):
     client.raise_request_exception = False
     assert client.get(reverse("children:pdf", args=[child.pk])).status_code == 500
     assert not AuditEntry.objects.exists()
+
+
+def test_staff_follows_the_role_and_accounts_are_never_deleted(client_for, sysadmin, worker):
+    """A supervisor made in the admin can open the admin without a hand-ticked 工作人员状态; a worker made
+    from a supervisor loses it; and there is no 删除 for accounts (they are deactivated)."""
+    client = client_for(sysadmin)
+    response = client.post(reverse("admin:accounts_user_add"), {
+        "username": "new_supervisor", "password1": "Tonghu-Sup-2026!x", "password2": "Tonghu-Sup-2026!x",
+        "usable_password": "true", "full_name": "新督导", "role": Role.SUPERVISOR,
+        "profile-TOTAL_FORMS": "0", "profile-INITIAL_FORMS": "0", "profile-MIN_NUM_FORMS": "0",
+        "profile-MAX_NUM_FORMS": "1"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert User.objects.get(username="new_supervisor").is_staff
+    worker.is_staff = True
+    worker.save()
+    url = reverse("admin:accounts_user_change", args=[worker.pk])
+    assert client.post(url, _user_form(worker, role=Role.SUPERVISOR)).status_code == 302
+    worker.refresh_from_db()
+    assert worker.is_staff
+    assert client.post(url, _user_form(worker, role=Role.SOCIAL_WORKER)).status_code == 302
+    worker.refresh_from_db()
+    assert not worker.is_staff
+    assert client.get(reverse("admin:accounts_user_delete", args=[worker.pk])).status_code == 403
+    assert "deletelink" not in client.get(url).content.decode()
