@@ -15,6 +15,18 @@ class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("Username"), widget=forms.TextInput(attrs={"autofocus": True,
                                                                                   "autocomplete": "username"}))
 
+    def get_invalid_login_error(self):
+        """Django's backend refuses a deactivated account before the form could say why; with the right password
+        the person who left is told the account is disabled (not that the password is wrong, which would send
+        them to retry until locked out). A wrong password still gets the same answer for every account."""
+        from django.contrib.auth import get_user_model
+
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        user = get_user_model().objects.filter(username=username, is_active=False).first()
+        if user is not None and password and user.check_password(password):
+            return forms.ValidationError(self.error_messages["inactive"], code="inactive")
+        return super().get_invalid_login_error()
+
 
 def add_service_error(form, exc) -> None:
     """Show a service's ValidationError on the form: on its field where it names one the form has,

@@ -34,6 +34,16 @@ def test_wrong_password_gets_chinese_message_saying_what_to_do(client, worker):
     assert "用户名或密码错误" in response.content.decode()
 
 
+def test_a_deactivated_account_is_told_so_only_with_the_right_password(client, worker):
+    worker.is_active = False
+    worker.save()
+    page = login(client, worker.username, PASSWORD)
+    assert page.status_code == 200 and "该账号已停用" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+    wrong = login(client, worker.username, "not-the-password")
+    assert "该账号已停用" not in wrong.content.decode() and "用户名或密码错误" in wrong.content.decode()
+
+
 def test_demo_style_worker_signs_in_and_sees_home(client, worker):
     response = login(client, worker.username, PASSWORD)
     assert response.status_code == 302 and response.url == reverse("home")
