@@ -91,6 +91,7 @@ class Addresses:
         return ""
 
     schemes = frozenset({"http", "https"})
+    ids_on_headings = False
 
 
 class AppAddresses(Addresses):
@@ -132,6 +133,7 @@ class PdfAddresses(Addresses):
 
     width_for: object = None  # width_for(name) -> "63mm": how wide the screenshot is printed
     schemes = frozenset({"http", "https", "file"})
+    ids_on_headings = True
 
     def image(self, name):
         path = image_path(name)
@@ -181,6 +183,9 @@ class _RewriteExtension(Extension):
 
 
 ANCHOR_TAG = re.compile(r'<a id="([a-z0-9-]+)"></a>')
+# In print, the anchor goes onto its heading: an empty paragraph may stay at the foot of a page whose heading
+# moved on to the next, and the contents would give the wrong page.
+ANCHOR_BEFORE_HEADING = re.compile(r'<p><a id="([a-z0-9-]+)"></a></p>\s*<h([1-4])>')
 
 
 def to_html(text: str, addresses: Addresses) -> str:
@@ -188,6 +193,8 @@ def to_html(text: str, addresses: Addresses) -> str:
     # `<a id>` lines are raw HTML, which Markdown leaves alone: rewrite their ids here, the rest in the tree.
     text = ANCHOR_TAG.sub(lambda found: f'<a id="{addresses.anchor(found[1])}"></a>', text)
     html = markdown.markdown(text, extensions=["tables", "sane_lists", _RewriteExtension(addresses)])
+    if addresses.ids_on_headings:
+        html = ANCHOR_BEFORE_HEADING.sub(r'<h\2 id="\1">', html)
     attributes = dict(ALLOWED_ATTRIBUTES)
     if isinstance(addresses, PdfAddresses):  # the printed width of each screenshot (render.py)
         attributes["img"] = attributes["img"] | {"style"}

@@ -32,6 +32,7 @@ PAGE_WIDTH_MM = 178
 MAX_HEIGHT_MM = 200
 PHONE_MM_PER_PX = 0.1     # a 375 px phone shot (750 image px at 2×) is 75 mm wide: its text about 8 pt
 DESKTOP_MM_PER_PX = PAGE_WIDTH_MM / 1280  # a 1280 px desktop shot fills the width
+PHONE_MAX_PX = 750  # a whole 375 px phone screen at 2×
 
 
 def _image_width(name: str, *, phone: bool) -> str:
@@ -42,6 +43,7 @@ def _image_width(name: str, *, phone: bool) -> str:
         return f"{PAGE_WIDTH_MM}mm"
     with Image.open(path) as image:
         width, height = image.size
+    phone = phone and width <= PHONE_MAX_PX  # a desktop page shown in a phone chapter is printed as one
     mm = width * (PHONE_MM_PER_PX if phone else DESKTOP_MM_PER_PX)
     mm = min(mm, PAGE_WIDTH_MM, MAX_HEIGHT_MM * width / max(height, 1))
     return f"{mm:.1f}mm"

@@ -80,3 +80,19 @@ def test_download_renders_once_per_state_of_the_chapters_and_is_audited(client_f
 
 def test_help_pages_offer_the_pdf(client_for, worker):
     assert 'href="/help/pdf/"' in client_for(worker).get("/help/").content.decode()
+
+
+def test_contents_give_the_page_each_section_starts_on(guide_copy, tmp_path):
+    """A section whose heading is pushed to the next page by its screenshot is listed with that next page."""
+    chapter = guide_copy / "social-worker.md"
+    chapter.write_text(chapter.read_text() + (
+        '\n<a id="far-section"></a>\n## 很靠后的一节\n\n1. 第一步。\n\n![首页](images/social-worker-home.png)\n'
+        '\n<a id="last-section"></a>\n## 最后一节\n\n![首页](images/social-worker-home.png)\n'))
+    target = tmp_path / "guide.pdf"
+    call_command("make_guide", "--pdf-only", "--pdf", str(target), stdout=io.StringIO())
+    text = [page.extract_text() for page in PdfReader(target).pages]
+    listed = dict(re.findall(r"^(很靠后的一节|最后一节)[ .…]*(\d+)$", text[1], re.MULTILINE))
+    assert set(listed) == {"很靠后的一节", "最后一节"}
+    for title, number in listed.items():
+        page = next(number for number, page in enumerate(text, start=1) if number > 2 and title in page)
+        assert int(listed[title]) == page, f"{title}: contents say {listed[title]}, it is on page {page}"
