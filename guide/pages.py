@@ -30,7 +30,7 @@ ALLOWED_TAGS = {"a", "p", "br", "strong", "b", "em", "i", "code", "pre", "blockq
                 "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
                 "figure", "figcaption", "kbd", "span", "div"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "id", "title"}, "img": {"src", "alt", "title", "class", "width", "height"},
-                      "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "th": {"align"}, "td": {"align"},
+                      "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "th": {"align"}, "td": {"align"}, "ol": {"start"},
                       "figure": {"class"}, "span": {"class"}, "div": {"class"}}
 
 
@@ -192,7 +192,9 @@ def to_html(text: str, addresses: Addresses) -> str:
     """The Markdown `text` as sanitised HTML, its links and images pointing where `addresses` says."""
     # `<a id>` lines are raw HTML, which Markdown leaves alone: rewrite their ids here, the rest in the tree.
     text = ANCHOR_TAG.sub(lambda found: f'<a id="{addresses.anchor(found[1])}"></a>', text)
-    html = markdown.markdown(text, extensions=["tables", "sane_lists", _RewriteExtension(addresses)])
+    # lazy_ol=False: a list that a screenshot interrupts goes on with its own numbers ("2." stays 2), also when
+    # the screenshot under a step is indented by 3 spaces (enough on GitHub, not for Python-Markdown's 4).
+    html = markdown.markdown(text, extensions=["tables", "sane_lists", _RewriteExtension(addresses)], lazy_ol=False)
     if addresses.ids_on_headings:
         html = ANCHOR_BEFORE_HEADING.sub(r'<h\2 id="\1">', html)
     attributes = dict(ALLOWED_ATTRIBUTES)

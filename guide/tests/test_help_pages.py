@@ -70,13 +70,15 @@ def test_links_between_chapters_become_help_pages_and_the_html_is_sanitised(clie
     chapter = guide_copy / "lead.md"
     chapter.write_text(chapter.read_text() + (
         '\n<a id="more"></a>\n## 更多\n\n见[督导审批](supervisor.md#home)、[社工](social-worker.md)和[上文](#home)。\n\n'
-        '<script>alert("x")</script>\n\n<img src="x" onerror="alert(1)">\n\n[外链](javascript:alert(1))\n'))
+        '<script>alert("x")</script>\n\n<img src="x" onerror="alert(1)">\n\n[外链](javascript:alert(1))\n\n'
+        '1. 第一步。\n\n   ![第一步的页面](images/lead-home.png)\n\n2. 第二步。\n'))
     body = client_for(worker).get("/help/lead/").content.decode()
     assert '<a href="/help/supervisor/#home">督导审批</a>' in body
     assert '<a href="/help/social-worker/">社工</a>' in body
     assert '<a href="#home">上文</a>' in body
     assert '<a id="more"></a>' in body
     assert "alert" not in body.split('id="guide-text"')[1]
+    assert '<ol start="2">\n<li>第二步。</li>' in body  # the step after a screenshot keeps its number
 
 
 # ---------------------------------------------------------------- the 帮助 link
