@@ -38,6 +38,7 @@ def test_index_links_every_chapter_in_the_app(client_for, worker):
     for chapter in chapters():
         assert f'href="/help/{chapter.SLUG}/"' in body
     assert ".md" not in re.sub(r"<code>.*?</code>", "", body)  # README's links to files are pages here
+    assert "make guide" not in body  # README's notes for developers stay in the repository
 
 
 @pytest.mark.parametrize("user", ["worker", "supervisor", "bureau", "sysadmin"])
