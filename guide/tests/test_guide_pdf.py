@@ -31,7 +31,7 @@ def test_make_guide_writes_the_whole_guide_as_one_pdf_with_its_fonts_embedded(tm
     assert "用户手册" in top[0].title
     assert [item.title for item in top[1:]] == titles
     starts = [reader.get_destination_page_number(item) for item in top[1:]]
-    assert starts == sorted(starts) and starts[0] == 2
+    assert starts == sorted(starts) and starts[0] >= 2  # after the cover and the contents
     for title, start in zip(titles, starts, strict=True):
         assert title in text[start], f"chapter {title} does not start on page {start + 1}"
     total = len(reader.pages)
