@@ -80,6 +80,7 @@ def write_pdf(path: Path) -> Path:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".guide-", suffix=".pdf")
     with os.fdopen(handle, "wb") as out:
         out.write(data)
+    os.chmod(temporary, 0o644)  # an ordinary file to print or hand over (mkstemp makes it 0600)
     os.replace(temporary, path)
     return path
 
