@@ -33,11 +33,12 @@ test: system-packages $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
-# The user guide's screenshots (docs/guide/images/) and PDF, taken by chromium on a throwaway demo site.
+# The user guide's screenshots (docs/guide/images/), taken by chromium on a throwaway demo site, and its PDF
+# (var/guide/用户手册.pdf). GUIDE_ARGS passes options, e.g. GUIDE_ARGS="--only lead" or "--pdf-only".
 guide: system-packages $(STAMP)
 	@mkdir -p var
 	$(PY) manage.py compilemessages --ignore=.venv -v0
-	$(PY) manage.py make_guide
+	$(PY) manage.py make_guide $(GUIDE_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

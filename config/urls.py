@@ -22,5 +22,6 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("reports/", include("reports.urls")),
     path("handover/", include("handover.urls")),
+    path("help/", include("guide.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class GuideConfig(AppConfig):
     name = "guide"
     verbose_name = _("User guide")
+
+    def ready(self):
+        from . import hints
+
+        hints.register()

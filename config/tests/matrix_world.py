@@ -147,6 +147,7 @@ def build_area(area: str, worker, supervisor) -> dict:
         "activities:article_image": {"pk": article_image.pk},
         "accounts:*": {"pk": notification.pk},
         "reports:*": {"pk": report.pk, "fmt": "pdf"},
+        "guide:*": {"slug": "lead", "name": "lead-home"},  # a chapter and a screenshot of docs/guide/
         **evaluation,
     }
 

@@ -109,6 +109,12 @@ RULES: dict[str, Rule] = {
     "handover:status": _read((Can.EXPORT_HANDOVER, Can.DOWNLOAD_HANDOVER), Scope.NONE),
     "handover:start": _action(Can.EXPORT_HANDOVER, Scope.NONE),
     "handover:download": _read(Can.DOWNLOAD_HANDOVER, Scope.NONE, get_ok=frozenset({200, 404})),
+    # the user guide (guide/): every signed-in user reads every chapter; the PDF is rendered from the repository
+    "guide:index": _read(SIGNED_IN, Scope.NONE),
+    "guide:chapter": _read(SIGNED_IN, Scope.NONE),
+    "guide:image": _read(SIGNED_IN, Scope.NONE),
+    "guide:pdf": _read(SIGNED_IN, Scope.NONE),
+    "guide:dismiss_hint": _action(SIGNED_IN, Scope.NONE),
     # the registry (children)
     "children:list": _read(Can.SEE_REGISTRY, Scope.NONE),
     "children:autocomplete": _read(SIGNED_IN, Scope.NONE),  # results through visible_to: none for the administrator

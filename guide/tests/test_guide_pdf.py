@@ -1,0 +1,101 @@
+"""The guide as one PDF: every chapter's heading in it, in order, its fonts embedded, its pages numbered; the
+/help/ download renders it once for each state of the chapters and audits each download."""
+
+import io
+import os
+import re
+import subprocess
+import time
+
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from accounts.models import AuditEntry
+from guide import pages, render
+from guide.roles import chapters
+
+pytestmark = pytest.mark.django_db
+
+
+def test_make_guide_writes_the_whole_guide_as_one_pdf_with_its_fonts_embedded(tmp_path):
+    target = tmp_path / "out" / "用户手册.pdf"
+    call_command("make_guide", "--pdf-only", "--pdf", str(target), stdout=io.StringIO())
+    reader = PdfReader(target)
+    text = [page.extract_text() for page in reader.pages]
+    whole = "\n".join(text)
+    assert "用户手册" in text[0] and "目录" in text[1]
+    titles = [pages.title_of(pages.read(chapter.SLUG), chapter.TITLE) for chapter in chapters()]
+    # The PDF's bookmarks: the cover's title, then each chapter's heading (its sections below it), in order.
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    assert "用户手册" in top[0].title
+    assert [item.title for item in top[1:]] == titles
+    starts = [reader.get_destination_page_number(item) for item in top[1:]]
+    assert starts == sorted(starts) and starts[0] >= 2  # after the cover and the contents
+    for title, start in zip(titles, starts, strict=True):
+        assert title in text[start], f"chapter {title} does not start on page {start + 1}"
+    total = len(reader.pages)
+    assert f"第 2 页 共 {total} 页" in text[1] and f"第 {total} 页 共 {total} 页" in text[-1]
+    assert "第 1 页" not in text[0]  # the cover has no number
+    fonts = subprocess.run(["pdffonts", str(target)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # the "emb" column
+    assert "Noto-Sans-CJK-SC" in fonts
+    assert len(whole) > 100
+
+
+def test_screenshots_fit_the_page_and_a_phones_are_narrower(guide_copy):
+    html = render.html()
+    widths = {name: float(mm) for name, mm in re.findall(
+        r'src="file://[^"]*/images/([a-z0-9-]+)\.png" style="width: ([0-9.]+)mm"', html)}
+    assert widths
+    assert max(widths.values()) <= render.PAGE_WIDTH_MM
+    phone = [widths[name] for name in widths if name.startswith("social-worker-")]
+    desktop = [widths[name] for name in widths if name.startswith(("lead-", "supervisor-"))]
+    assert phone and desktop and max(phone) < min(desktop)
+
+
+def test_download_renders_once_per_state_of_the_chapters_and_is_audited(client_for, worker, guide_copy, monkeypatch):
+    renders = []
+
+    def fake_pdf(html):
+        renders.append(html)
+        return b"%PDF-1.7 guide " + str(len(renders)).encode()
+
+    monkeypatch.setattr(render, "html_to_pdf", fake_pdf)
+    client = client_for(worker)
+    first = client.get("/help/pdf/")
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    assert "attachment" in first["Content-Disposition"]
+    assert b"".join(first.streaming_content) == b"%PDF-1.7 guide 1"
+    assert b"".join(client.get("/help/pdf/").streaming_content) == b"%PDF-1.7 guide 1"
+    assert len(renders) == 1
+    assert AuditEntry.objects.filter(action="guide.download", username=worker.username).count() == 2
+
+    chapter = guide_copy / "lead.md"
+    chapter.write_text(chapter.read_text() + "\n更新的一段。\n")
+    later = time.time() + 5
+    os.utime(chapter, (later, later))
+    assert b"".join(client.get("/help/pdf/").streaming_content) == b"%PDF-1.7 guide 2"
+    assert "更新的一段。" in renders[-1]
+    assert [path.name for path in render.cache_dir().glob("guide-*.pdf")] == [f"guide-{render.fingerprint()}.pdf"]
+
+
+def test_help_pages_offer_the_pdf(client_for, worker):
+    assert 'href="/help/pdf/"' in client_for(worker).get("/help/").content.decode()
+
+
+def test_contents_give_the_page_each_section_starts_on(guide_copy, tmp_path):
+    """A section whose heading is pushed to the next page by its screenshot is listed with that next page."""
+    chapter = guide_copy / "social-worker.md"
+    chapter.write_text(chapter.read_text() + (
+        '\n<a id="far-section"></a>\n## 很靠后的一节\n\n1. 第一步。\n\n![首页](images/social-worker-home.png)\n'
+        '\n<a id="last-section"></a>\n## 最后一节\n\n![首页](images/social-worker-home.png)\n'))
+    target = tmp_path / "guide.pdf"
+    call_command("make_guide", "--pdf-only", "--pdf", str(target), stdout=io.StringIO())
+    text = [page.extract_text() for page in PdfReader(target).pages]
+    listed = dict(re.findall(r"^(很靠后的一节|最后一节)[ .…]*(\d+)$", text[1], re.MULTILINE))
+    assert set(listed) == {"很靠后的一节", "最后一节"}
+    for title, number in listed.items():
+        page = next(number for number, page in enumerate(text, start=1) if number > 2 and title in page)
+        assert int(listed[title]) == page, f"{title}: contents say {listed[title]}, it is on page {page}"
