@@ -125,7 +125,9 @@ class ChildAdmin(ScopedModelAdmin):
     audit_action = "child.view_admin"
     list_display = ["name", "sex", "age", "masked_id_number", "residence", "risk_level", "status", "social_worker",
                     "last_verified_on"]
-    list_filter = ["status", "risk_level", CountyFilter, ("category_links__category", admin.RelatedOnlyFieldListFilter),
+    # Every category as a choice: RelatedOnlyFieldListFilter found the ones in use with a DISTINCT over the
+    # whole registry on each view of the changelist (issue 17).
+    list_filter = ["status", "risk_level", CountyFilter, ("category_links__category", admin.RelatedFieldListFilter),
                    "school_stage", "economy", "legal_basis", "sex", "source"]
     list_select_related = ["residence", "social_worker"]
     search_fields = ["name", "name_pinyin", "name_initials", "guardian_name", "caregiver_name", "school_name"]

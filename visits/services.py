@@ -332,11 +332,18 @@ def work_list_counts(*, user: User, today: datetime.date) -> dict[str, int]:
     return _worker_dues(user).aggregate(**{name: Count("id", filter=q) for name, q in filters.items()})
 
 
+WORK_LIST_FIELDS = ("id", "child_id", "kind", "due_on", "last_visit_on", "risk_level", "child__id", "child__name",
+                    "child__risk_level", "child__status", "child__residence__code", "child__residence__name",
+                    "child__residence__parent__code", "child__residence__parent__name")
+
+
 def work_list_section(*, user: User, today: datetime.date, name: str, offset: int = 0,
                       limit: int = SECTION_PAGE) -> list:
     """One page of a section, most urgent first (the page never holds every due child of a worker)."""
     dues = list(_worker_dues(user).filter(section_filters(today)[name])
                 .select_related("child", "child__residence", "child__residence__parent")
+                # What the list shows of a child: not the encrypted fields, each decrypted on loading (issue 17).
+                .only(*WORK_LIST_FIELDS)
                 .order_by("due_on", "child__name", "child_id", "kind")[offset:offset + limit])
     for due in dues:
         due.overdue_days = due.days_overdue(today)
