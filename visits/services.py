@@ -428,7 +428,9 @@ def compliance_summary(*, user: User, month: datetime.date) -> dict:
     first, last = month_bounds(month)
     levels = list(cadence.MONTHLY_LEVELS)
     home_visit = Visit.objects.filter(type=Visit.Type.HOME, visited_on__gte=first, visited_on__lte=last)
-    seen = Q(Exists(home_visit.filter(child=OuterRef("pk"))))
+    # One uncorrelated subquery the database hashes once, not an EXISTS per child in each of three counts
+    # (0.8 s → ms at 20,000 high and medium-high children, issue 17).
+    seen = Q(pk__in=home_visit.values("child_id"))
     children = (Child.objects.visible_to(user).in_registry().filter(risk_level__in=levels)
                 .aggregate(children=Count("pk"), visited=Count("pk", filter=seen),
                            households=Count("household", distinct=True, filter=CONFIRMED_HOUSEHOLD),

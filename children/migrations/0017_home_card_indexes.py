@@ -1,0 +1,24 @@
+# Indexes for the home page's "turning 16 or 18" and 待细分 cards (issue 17).
+
+from django.conf import settings
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('children', '0016_registry_tally'),
+        ('divisions', '0002_load_zhanjiang'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name='child',
+            index=models.Index(fields=['birth_date'], name='children_child_birth_date'),
+        ),
+        migrations.AddIndex(
+            model_name='child',
+            index=models.Index(condition=models.Q(('category_pending', ''), _negated=True), fields=['category_pending'], name='children_child_pending'),
+        ),
+    ]
