@@ -1,4 +1,4 @@
-# Indexes for the home page's "turning 16 or 18" and 待细分 cards (issue 17).
+# Indexes for the home page's cards and the work list: birth date (turning 16 or 18), 待细分, a worker's caseload (issue 17).
 
 from django.conf import settings
 from django.db import migrations, models
@@ -20,5 +20,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='child',
             index=models.Index(condition=models.Q(('category_pending', ''), _negated=True), fields=['category_pending'], name='children_child_pending'),
+        ),
+        migrations.AddIndex(
+            model_name='child',
+            index=models.Index(fields=['social_worker', 'status', 'residence', 'id'], name='children_child_caseload'),
         ),
     ]

@@ -365,7 +365,9 @@ class Child(models.Model):
                    models.Index(fields=["birth_date"], name="children_child_birth_date"),
                    # Its 待细分 card: the few children still pending, not a scan.
                    models.Index(fields=["category_pending"], condition=~Q(category_pending=""),
-                                name="children_child_pending")]
+                                name="children_child_pending"),
+                   # A worker's children (the work list, the home card's due visits) from the index alone.
+                   models.Index(fields=["social_worker", "status", "residence", "id"], name="children_child_caseload")]
         constraints = [
             models.CheckConstraint(condition=Q(status="registered") | (Q(exited_on__isnull=False) & ~Q(exit_reason="")),
                                    name="children_child_exit_has_reason_and_date"),
