@@ -322,7 +322,7 @@ def section_filters(today: datetime.date) -> dict[str, Q]:
             "later": Q(due_on__gt=end_of_week, due_on__lte=horizon)}
 
 
-def _worker_dues(user: User, *, hashed: bool = False):
+def worker_dues(user: User, *, hashed: bool = False):
     """With `hashed` (to count every due visit of the worker's), the worker's own children and the
     unassigned ones as two subqueries the database hashes once each, read from the caseload index alone
     (children_child_caseload), not from the children's rows: 0.28 s → 0.08 s for a worker with 25,000
@@ -338,7 +338,7 @@ def _worker_dues(user: User, *, hashed: bool = False):
 def work_list_counts(*, user: User, today: datetime.date) -> dict[str, int]:
     """How many due visits each section holds, in one query."""
     filters = section_filters(today)
-    return _worker_dues(user, hashed=True).aggregate(**{name: Count("id", filter=q) for name, q in filters.items()})
+    return worker_dues(user, hashed=True).aggregate(**{name: Count("id", filter=q) for name, q in filters.items()})
 
 
 WORK_LIST_FIELDS = ("id", "child_id", "kind", "due_on", "last_visit_on", "risk_level", "child__id", "child__name",
@@ -349,7 +349,7 @@ WORK_LIST_FIELDS = ("id", "child_id", "kind", "due_on", "last_visit_on", "risk_l
 def work_list_section(*, user: User, today: datetime.date, name: str, offset: int = 0,
                       limit: int = SECTION_PAGE) -> list:
     """One page of a section, most urgent first (the page never holds every due child of a worker)."""
-    dues = list(_worker_dues(user).filter(section_filters(today)[name])
+    dues = list(worker_dues(user).filter(section_filters(today)[name])
                 .select_related("child", "child__residence", "child__residence__parent")
                 # What the list shows of a child: not the encrypted fields, each decrypted on loading (issue 17).
                 .only(*WORK_LIST_FIELDS)
