@@ -142,13 +142,16 @@ def connect() -> None:
 
 # ---------------------------------------------------------------- reading it
 
+ANSWERED = {"risk", "status", "stage", "category", "place", "sort", "family"}  # family: only with a search
+
+
 def tally_areas(user, data: dict) -> list[str] | None:
     """The area prefixes to sum for `user`'s facet counts under the filter `data`, or None when the tally
-    cannot answer: a search, a worker, an age, 应享未享 or reassessment filter, a village chosen as place,
-    or a user who sees children by anything but area (a worker's own caseload)."""
-    if data.get("q", "").strip() or data.get("worker") or data.get("benefit_gap") or data.get("reassess"):
-        return None
-    if data.get("age_min") is not None or data.get("age_max") is not None:
+    cannot answer: a filter other than those it holds, a village chosen as place, or a user who sees
+    children by anything but area (a worker's own caseload)."""
+    # Only the filters the tally holds: any other (a search, a worker, an age, 应享未享, reassessment, dates
+    # of entry or exit, the monthly visit — and any filter added later) is counted over the children.
+    if any(value not in (None, "", False) for name, value in data.items() if name not in ANSWERED):
         return None
     from divisions.models import code_prefix
 

@@ -135,8 +135,9 @@ def test_a_rolled_back_change_leaves_the_tally_as_it_was(registry, lead):
     assert_tally_right([lead])
 
 
-@pytest.mark.parametrize("params", [{"q": "测试"}, {"worker": "x"}, {"age_min": 3}, {"benefit_gap": "on"},
-                                    {"reassess": "due"}, {"place": CHIKAN_VILLAGE}])
+@pytest.mark.parametrize("params", [{"q": "测试"}, {"worker": "x"}, {"age_min": 3}, {"age_max": 0}, {"benefit_gap": "on"},
+                                    {"reassess": "due"}, {"place": CHIKAN_VILLAGE}, {"entered_from": "2026-01-01"},
+                                    {"exited_to": "2026-11-30"}, {"visit": "missed"}])
 def test_filters_the_tally_cannot_answer_are_counted_over_the_children(lead, worker, params):
     if "worker" in params:
         params = {"worker": worker.pk}
