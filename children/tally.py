@@ -151,7 +151,8 @@ def tally_areas(user, data: dict) -> list[str] | None:
     children by anything but area (a worker's own caseload)."""
     # Only the filters the tally holds: any other (a search, a worker, an age, 应享未享, reassessment, dates
     # of entry or exit, the monthly visit — and any filter added later) is counted over the children.
-    if any(value not in (None, "", False) for name, value in data.items() if name not in ANSWERED):
+    if any(not (value is None or value is False or value == "") for name, value in data.items()
+           if name not in ANSWERED):  # an age of 0 is a filter
         return None
     from divisions.models import code_prefix
 
