@@ -242,6 +242,20 @@ class CappedCountPaginator(Paginator):
     def count(self) -> int:
         return self.object_list[:self.CAP + 1].count()
 
+    def page(self, number):
+        """The page's keys first (narrow rows: an index-only walk of the sort index past the OFFSET), then
+        its 100 whole rows by key: OFFSET 9,900 on the whole rows read and threw away 9,900 wide rows
+        (0.17 s at 100,000 children, issue 17)."""
+        if not hasattr(self.object_list, "values_list"):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+
 
 class ScopedModelAdmin(RoleAdminMixin, admin.ModelAdmin):
     """Base for admins of child-related data: the same scoping queryset as the views, access by role.

@@ -9,6 +9,7 @@ the shared approval mechanism, and the project lead edits the risk policy.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin import CapabilityInlineMixin, KeptAsRecordedMixin, PolicyAdminMixin, ScopedModelAdmin, staff_can
+from accounts.fields import EncryptedTextField
 from accounts.policy import Can
 from accounts.services import approve, audit, pending_approval, return_for_revision
 from divisions.models import Division
@@ -119,15 +121,28 @@ class ChildAdminForm(forms.ModelForm):
         return cleaned
 
 
+class ChildChangeList(ChangeList):
+    """The rows of the changelist without the encrypted columns it does not show: each is decrypted when a
+    row is loaded, 100 rows × a dozen fields on every page (issue 17). Actions get whole rows."""
+
+    def get_results(self, request):
+        self.queryset = self.queryset.defer(*(
+            f.name for f in Child._meta.concrete_fields if isinstance(f, EncryptedTextField) and f.name != "id_number"))
+        super().get_results(request)
+
+
 @admin.register(Child)
 class ChildAdmin(ScopedModelAdmin):
     form = ChildAdminForm
     audit_action = "child.view_admin"
     list_display = ["name", "sex", "age", "masked_id_number", "residence", "risk_level", "status", "social_worker",
                     "last_verified_on"]
-    list_filter = ["status", "risk_level", CountyFilter, ("category_links__category", admin.RelatedOnlyFieldListFilter),
+    # Every category as a choice: RelatedOnlyFieldListFilter found the ones in use with a DISTINCT over the
+    # whole registry on each view of the changelist (issue 17).
+    list_filter = ["status", "risk_level", CountyFilter, ("category_links__category", admin.RelatedFieldListFilter),
                    "school_stage", "economy", "legal_basis", "sex", "source"]
     list_select_related = ["residence", "social_worker"]
+    list_per_page = 50  # as the registry's list; rendering 100 rows of 9 columns took ~0.3 s (issue 17)
     search_fields = ["name", "name_pinyin", "name_initials", "guardian_name", "caregiver_name", "school_name"]
     search_help_text = _("Name, pinyin or initials, guardian or caregiver; an exact ID number or phone also works.")
     readonly_fields = ["masked_id_number", "created_at", "created_by", "updated_at", "risk_level"]
@@ -155,6 +170,9 @@ class ChildAdmin(ScopedModelAdmin):
             "created_by", "updated_at", "legal_basis", "consent_by", "consent_date", "consent_version",
             "consent_form"]}),
     ]
+
+    def get_changelist(self, request, **kwargs):
+        return ChildChangeList
 
     @admin.display(description=_("ID number"))
     def masked_id_number(self, obj):

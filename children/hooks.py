@@ -106,10 +106,12 @@ def register() -> None:
     """Called once from ChildrenConfig.ready()."""
     from accounts.services import on_decision
 
+    from . import tally
     from .risk import REVIEW_KIND
     from .services import level_set_elsewhere, review_decided
     from .signals import risk_level_changed
 
+    tally.connect()
     risk_level_changed.connect(level_set_elsewhere, dispatch_uid="children.risk.level_set_elsewhere")
     on_decision(REVIEW_KIND, review_decided)
     register_card(order=18, func=cached_per_user(high_risk_no_case_card))

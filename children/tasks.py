@@ -64,3 +64,12 @@ def end_categories() -> str:
     from .services import end_categories as run
 
     return f"{run()} category tags ended"
+
+
+@shared_task
+def recount_registry_tally() -> str:
+    """Every 15 minutes: the registry's stored counts per town counted again, a safety net for writes that
+    send no signal (QuerySet.update(), raw SQL); every save through the models keeps them right at once."""
+    from .tally import recount_all
+
+    return f"{recount_all()} tally rows"

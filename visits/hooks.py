@@ -11,7 +11,7 @@ from children import timeline
 from children.timeline import Event
 
 from . import services
-from .models import DueVisit, FamilyCall, FollowUpContact, Visit
+from .models import FamilyCall, FollowUpContact, Visit
 
 
 def on_risk_level_changed(sender, *, child, old, new, by, **kwargs):
@@ -30,7 +30,7 @@ def worker_card(request):
     if not user.can(Can.HAVE_CASELOAD):
         return None
     today = timezone.localdate()
-    counts = DueVisit.objects.filter(child__in=services.worker_children(user)).aggregate(
+    counts = services.worker_dues(user, hashed=True).aggregate(
         overdue=Count("id", filter=Q(due_on__lt=today)), today=Count("id", filter=Q(due_on=today)))
     return Card(title=_("Overdue visits"), url=reverse("visits:worklist"), value=counts["overdue"],
                 note=_("%(today)s due today") % {"today": counts["today"]},

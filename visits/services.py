@@ -322,21 +322,37 @@ def section_filters(today: datetime.date) -> dict[str, Q]:
             "later": Q(due_on__gt=end_of_week, due_on__lte=horizon)}
 
 
-def _worker_dues(user: User):
-    return DueVisit.objects.filter(child__in=worker_children(user))
+def worker_dues(user: User, *, hashed: bool = False):
+    """With `hashed` (to count every due visit of the worker's), the worker's own children and the
+    unassigned ones as two subqueries the database hashes once each, read from the caseload index alone
+    (children_child_caseload), not from the children's rows: 0.28 s → 0.08 s for a worker with 25,000
+    children (issue 17). Without (a page of a section, most urgent first), the plan that walks the due
+    dates in order and stops at the page's end."""
+    if not hashed:
+        return DueVisit.objects.filter(child__in=worker_children(user))
+    children = Child.objects.visible_to(user).in_registry()
+    return DueVisit.objects.filter(Q(child__in=children.filter(social_worker=user).values("pk"))
+                                   | Q(child__in=children.filter(social_worker__isnull=True).values("pk")))
 
 
 def work_list_counts(*, user: User, today: datetime.date) -> dict[str, int]:
     """How many due visits each section holds, in one query."""
     filters = section_filters(today)
-    return _worker_dues(user).aggregate(**{name: Count("id", filter=q) for name, q in filters.items()})
+    return worker_dues(user, hashed=True).aggregate(**{name: Count("id", filter=q) for name, q in filters.items()})
+
+
+WORK_LIST_FIELDS = ("id", "child_id", "kind", "due_on", "last_visit_on", "risk_level", "child__id", "child__name",
+                    "child__risk_level", "child__status", "child__residence__code", "child__residence__name",
+                    "child__residence__parent__code", "child__residence__parent__name")
 
 
 def work_list_section(*, user: User, today: datetime.date, name: str, offset: int = 0,
                       limit: int = SECTION_PAGE) -> list:
     """One page of a section, most urgent first (the page never holds every due child of a worker)."""
-    dues = list(_worker_dues(user).filter(section_filters(today)[name])
+    dues = list(worker_dues(user).filter(section_filters(today)[name])
                 .select_related("child", "child__residence", "child__residence__parent")
+                # What the list shows of a child: not the encrypted fields, each decrypted on loading (issue 17).
+                .only(*WORK_LIST_FIELDS)
                 .order_by("due_on", "child__name", "child_id", "kind")[offset:offset + limit])
     for due in dues:
         due.overdue_days = due.days_overdue(today)
@@ -421,7 +437,9 @@ def compliance_summary(*, user: User, month: datetime.date) -> dict:
     first, last = month_bounds(month)
     levels = list(cadence.MONTHLY_LEVELS)
     home_visit = Visit.objects.filter(type=Visit.Type.HOME, visited_on__gte=first, visited_on__lte=last)
-    seen = Q(Exists(home_visit.filter(child=OuterRef("pk"))))
+    # One uncorrelated subquery the database hashes once, not an EXISTS per child in each of three counts
+    # (0.8 s → ms at 20,000 high and medium-high children, issue 17).
+    seen = Q(pk__in=home_visit.values("child_id"))
     children = (Child.objects.visible_to(user).in_registry().filter(risk_level__in=levels)
                 .aggregate(children=Count("pk"), visited=Count("pk", filter=seen),
                            households=Count("household", distinct=True, filter=CONFIRMED_HOUSEHOLD),

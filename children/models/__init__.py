@@ -30,12 +30,13 @@ from .imports import LedgerImport
 from .policy import RiskLevel, RiskPolicy
 from .reference import Benefit, Category, Contact
 from .requests import RETENTION_ANSWER, DataRequest, working_days_after
+from .tally import RegistryTally
 
 __all__ = [
     "LedgerImport",
     "RETENTION_ANSWER", "SCORE_FIELDS", "SURNAME_PINYIN", "Benefit", "BenefitEnrolment", "Category", "Child",
     "ChildCategory", "ChildQuerySet", "ChildRelatedQuerySet", "Contact", "DataRequest", "Household", "HouseholdMember",
-    "Parent", "RiskAssessment", "RiskEvent",
+    "Parent", "RegistryTally", "RiskAssessment", "RiskEvent",
     "RiskLevel", "RiskPolicy", "age_on", "benefit_gap_q", "birthday_years_ago", "evidence_upload_to", "name_pinyin",
     "phone_index", "photo_upload_to", "working_days_after",
 ]

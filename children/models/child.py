@@ -360,7 +360,14 @@ class Child(models.Model):
         ordering = ["name", "id"]
         # The list's default order (name, id): pages are read from the index, not sorted on disk.
         # The trigram and character indexes for name search are PostgreSQL-only: migration 0008.
-        indexes = [models.Index(fields=["name", "id"], name="children_child_name_id")]
+        indexes = [models.Index(fields=["name", "id"], name="children_child_name_id"),
+                   # The home page's "turning 16 or 18" card: a range of birth dates, not a scan (issue 17).
+                   models.Index(fields=["birth_date"], name="children_child_birth_date"),
+                   # Its 待细分 card: the few children still pending, not a scan.
+                   models.Index(fields=["category_pending"], condition=~Q(category_pending=""),
+                                name="children_child_pending"),
+                   # A worker's children (the work list, the home card's due visits) from the index alone.
+                   models.Index(fields=["social_worker", "status", "residence", "id"], name="children_child_caseload")]
         constraints = [
             models.CheckConstraint(condition=Q(status="registered") | (Q(exited_on__isnull=False) & ~Q(exit_reason="")),
                                    name="children_child_exit_has_reason_and_date"),

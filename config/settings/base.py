@@ -225,6 +225,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The dashboard's figures of the city and of each county bureau's county, stored (reports.DashboardFigures)
     # so that the page reads one row; a view computes them itself when they are older than DASHBOARD_MAX_AGE.
     "reports-refresh-dashboards": {"task": "reports.tasks.refresh_dashboards", "schedule": 300.0},
+    # The registry's counts per town (children.RegistryTally) counted again: kept right by every save, this
+    # catches writes that send no signal (QuerySet.update(), raw SQL) within 15 minutes.
+    "children-recount-tally": {"task": "children.tasks.recount_registry_tally", "schedule": 900.0},
 }
 # Seconds after which a dashboard view recomputes its stored figures instead of showing them (docs/reports.md).
 DASHBOARD_MAX_AGE = env.int("DASHBOARD_MAX_AGE", default=600)

@@ -239,3 +239,5 @@ class Command(BaseCommand):
             # The nightly scheduling alone (not the reminders: they would notify every overdue visit).
             import_module("visits.services").refresh_all_due_visits()
             self.stdout.write(self.style.SUCCESS(", ".join(f"{n} {what}" for what, n in counts.items())))
+        # Levels were set with update(), which the registry's stored counts do not see (children.tally).
+        import_module("children.tally").recount_all()
