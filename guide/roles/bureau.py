@@ -38,7 +38,8 @@ def _shell(g, code: str) -> str:
 
 
 # Two monthly summaries the project lead has signed off and submitted (made here, as the lead would, so the chapter
-# does not depend on the lead's chapter having run): the latest ended months whose summary is not yet received.
+# does not depend on the lead's chapter having run): the latest ended months whose summary is not yet received
+# and not waiting for the supervisor's review.
 REPORTS_SETUP = """
 import datetime, json
 from accounts.dates import local_today
@@ -52,8 +53,9 @@ while len(found) < 2:
     period = f'{day:%Y-%m}'
     day = day.replace(day=1) - datetime.timedelta(days=1)
     report = Report.objects.filter(kind='monthly', period=period).order_by('-version').first()
-    if report is not None and report.status == Report.Status.RECEIVED:
-        continue
+    if report is not None and (report.status == Report.Status.RECEIVED or (
+            report.status == Report.Status.DRAFT and services.review_state(report) is not None)):
+        continue  # received already, or a draft the supervisor was asked to review (another chapter's)
     if report is None or report.status in (Report.Status.DRAFT, Report.Status.RETURNED):
         report, _queued = services.request_report(kind='monthly', period=period, county=None, by=lead)
         services.render(report.pk)

@@ -67,14 +67,18 @@ def _write_ledger(template: Path, target: Path, rows: list[dict]) -> Path:
 
 
 def _last_free_month(g) -> str:
-    """The latest ended calendar month whose monthly summary is still a draft or not made yet (another chapter
-    may have signed off last month's already)."""
+    """The latest ended calendar month whose monthly summary is still a draft nobody was asked to review, or not
+    made yet (another chapter may have signed off last month's already, or asked the supervisor to review it)."""
     return _shell(g,
         "import datetime\n"
         "from accounts.dates import local_today\n"
         "from reports.models import Report\n"
+        "from reports.services import review_state\n"
+        "def taken(period):\n"
+        "    return any(r.status != 'draft' or review_state(r) is not None\n"
+        "               for r in Report.objects.filter(kind='monthly', period=period, county=None))\n"
         "day = local_today().replace(day=1) - datetime.timedelta(days=1)\n"
-        "while Report.objects.filter(kind='monthly', period=f'{day:%Y-%m}').exclude(status='draft').exists():\n"
+        "while taken(f'{day:%Y-%m}'):\n"
         "    day = day.replace(day=1) - datetime.timedelta(days=1)\n"
         "print(f'{day:%Y-%m}')")
 
