@@ -48,3 +48,9 @@ class NarrativeForm(forms.Form):
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(label=_("bureau's comments"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReviewForm(forms.Form):
+    """The supervisor's review of a draft (not the bureau's decision: its own label)."""
+    comment = forms.CharField(label=_("supervisor's comments"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))

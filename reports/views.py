@@ -15,7 +15,7 @@ from accounts.policy import Can, get_changeable_or_404, get_visible_or_404, requ
 from accounts.services import audit
 
 from . import services
-from .forms import GenerateForm, NarrativeForm, ReturnForm
+from .forms import GenerateForm, NarrativeForm, ReturnForm, ReviewForm
 from .models import Report
 from .tasks import render_report
 
@@ -67,7 +67,7 @@ def detail(request, pk):
         narrative_form = NarrativeForm(report=report)
     return render(request, "reports/detail.html", {
         "report": report, "versions": versions, "narrative_form": narrative_form, "return_form": ReturnForm(),
-        "review": services.review_state(report),
+        "review_form": ReviewForm(), "review": services.review_state(report),
         "can_review": request.user.can(Can.SUPERVISE) and report.status == Report.Status.DRAFT,
         "can_receive": services.may_decide(report, request.user) and report.status == Report.Status.SUBMITTED})
 
@@ -141,10 +141,19 @@ def request_review(request, pk):
 @require_POST
 def review(request, pk):
     require(request.user, Can.SUPERVISE)
-    form = ReturnForm(request.POST)
+    form = ReviewForm(request.POST)
     form.is_valid()
-    return _lifecycle(request, pk, services.review, approved=request.POST.get("decision") == "approve",
-                      comment=form.cleaned_data.get("comment", ""))
+    approved = request.POST.get("decision") == "approve"
+    report = get_visible_or_404(Report.objects.all(), request.user, pk=pk)
+    try:
+        services.review(report=report, by=request.user, request=request, approved=approved,
+                        comment=form.cleaned_data.get("comment", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Review saved: the report is approved.") if approved
+                         else _("Review saved: the report is returned to the project lead with your comments."))
+    return redirect(report)
 
 
 @login_required

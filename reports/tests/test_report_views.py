@@ -223,3 +223,19 @@ def test_dashboard_links_and_query_count(contract, worker, lead, county_bureau, 
     page = own_client(county_bureau).get(reverse("reports:dashboard")).content.decode()
     assert "吴川市" not in page
     assert own_client(outsider).get(reverse("reports:dashboard")).status_code == 403
+
+
+def test_supervisor_review_has_its_own_label_a_message_and_the_leads_note(dataset, lead, supervisor, own_client,
+                                                                           queued):
+    lead_client, supervisor_client = own_client(lead), own_client(supervisor)
+    generate(lead_client)
+    report = Report.objects.get()
+    services.render(report.pk)
+    assert 'name="note"' in lead_client.get(report.get_absolute_url()).content.decode()
+    lead_client.post(reverse("reports:request_review", args=[report.pk]), {"note": "请重点看第三部分的数字"})
+    page = supervisor_client.get(report.get_absolute_url()).content.decode()
+    assert "督导意见" in page and "民政局意见" not in page
+    assert "请重点看第三部分的数字" in page
+    response = supervisor_client.post(reverse("reports:review", args=[report.pk]),
+                                      {"decision": "return", "comment": "第三部分有误"}, follow=True)
+    assert "审核意见已保存" in response.content.decode()
