@@ -61,3 +61,18 @@ def test_approval_history_query_count_does_not_grow(client_for, supervisor, work
     add_requests(range(2, 9))
     # Users, content types and approvals are joined in one query whatever the number of rows.
     assert count_queries() == few
+
+
+def test_password_based_authentication_switch_says_disabled_not_disability(client_for, sysadmin, worker):
+    """Django's "Disabled" (of 基于密码的验证) is 禁用; the child's health "Disabled" (残疾) has a context."""
+    from django.utils import translation
+
+    from children.models import Child
+
+    client = client_for(sysadmin)
+    for url in (reverse("admin:accounts_user_add"),
+                reverse("admin:auth_user_password_change", args=[worker.pk])):
+        page = client.get(url).content.decode()
+        assert "基于密码的验证" in page and "禁用" in page and "残疾" not in page
+    with translation.override("zh-hans"):
+        assert str(Child.Health.DISABLED.label) == "残疾"

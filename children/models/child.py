@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
@@ -203,7 +204,8 @@ class Child(models.Model):
         HEALTHY = "healthy", _("Healthy")
         CHRONIC = "chronic", _("Chronic illness")
         SERIOUS = "serious", _("Serious illness")
-        DISABLED = "disabled", _("Disabled")
+        # A context of its own: Django's admin uses plain "Disabled" for a switched-off password (禁用).
+        DISABLED = "disabled", pgettext_lazy("health", "Disabled")
 
     class DisabilityType(models.TextChoices):
         VISION = "vision", _("Visual")
