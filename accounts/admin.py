@@ -1,3 +1,5 @@
+import json
+
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -5,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -154,15 +157,43 @@ class ApprovalAdmin(admin.ModelAdmin):
         return False
 
 
+class AuditActionFilter(admin.AllValuesFieldListFilter):
+    """The action filter with a translated title (the model's fields have no verbose names: "以 action")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("operation")
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(KeptAsRecordedMixin, admin.ModelAdmin):
     """Who, when, what kind of thing: the target is shown as its kind and id, details hold hashed
-    search terms, never a child's name or number (docs/privacy.md, "Audit log")."""
+    search terms, never a child's name or number (docs/privacy.md, "Audit log"). The columns and
+    labels are displays with translated names (the model's fields have none, and giving them some
+    would only change the labels here at the cost of a migration)."""
 
-    list_display = ["created_at", "username", "action", "target_kind", "target_id", "ip_address"]
-    list_filter = ["action"]
+    list_display = ["when", "account", "operation", "target_kind", "record_id", "ip"]
+    list_filter = [("action", AuditActionFilter)]
     search_fields = ["username", "action", "target_id"]
-    readonly_fields = [f.name for f in AuditEntry._meta.fields] + ["target_kind"]
+    fields = readonly_fields = ["when", "account_user", "account", "operation", "target_kind", "record_type", "record_id",
+                                "details", "ip", "previous", "own_digest"]
+
+    @admin.display(description=_("time"), ordering="created_at")
+    def when(self, obj):
+        # A string: the detail page shows a display's datetime as it is (UTC), the list localizes it.
+        return formats.localize(timezone.localtime(obj.created_at))
+
+    @admin.display(description=_("Username"), ordering="username")
+    def account(self, obj):
+        return obj.username
+
+    @admin.display(description=_("user"))
+    def account_user(self, obj):
+        return obj.user or "—"
+
+    @admin.display(description=_("operation"), ordering="action")
+    def operation(self, obj):
+        return obj.action
 
     @admin.display(description=_("kind of record"))
     def target_kind(self, obj):
@@ -172,6 +203,30 @@ class AuditEntryAdmin(KeptAsRecordedMixin, admin.ModelAdmin):
             return apps.get_model(obj.target_type)._meta.verbose_name
         except (LookupError, ValueError):
             return obj.target_type
+
+    @admin.display(description=_("record type (code)"))
+    def record_type(self, obj):
+        return obj.target_type
+
+    @admin.display(description=_("record number"), ordering="target_id")
+    def record_id(self, obj):
+        return obj.target_id
+
+    @admin.display(description=_("details"))
+    def details(self, obj):
+        return json.dumps(obj.detail, ensure_ascii=False, sort_keys=True)
+
+    @admin.display(description=_("IP address"))
+    def ip(self, obj):
+        return obj.ip_address or "—"
+
+    @admin.display(description=_("previous entry's digest"))
+    def previous(self, obj):
+        return obj.previous_digest
+
+    @admin.display(description=_("digest"))
+    def own_digest(self, obj):
+        return obj.digest
 
     def has_view_permission(self, request, obj=None):
         return allows(request.user, Can.READ_AUDIT_LOG)

@@ -308,7 +308,9 @@ class AuditEntry(models.Model):
         ordering = ["-id"]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target_type}#{self.target_id}"
+        # Local time, as the list shows it (the title and breadcrumb of the admin page are this).
+        return (f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.username} {self.action} "
+                f"{self.target_type}#{self.target_id}")
 
     def get_absolute_url(self):
         return reverse("admin:accounts_auditentry_change", args=[self.pk])

@@ -282,3 +282,20 @@ def test_staff_follows_the_role_and_accounts_are_never_deleted(client_for, sysad
     assert not worker.is_staff
     assert client.get(reverse("admin:accounts_user_delete", args=[worker.pk])).status_code == 403
     assert "deletelink" not in client.get(url).content.decode()
+
+
+def test_the_admin_audit_log_speaks_chinese_and_local_time(client_for, worker, sysadmin):
+    entry = services.audit(user=worker, action="child.search", target=None, kind="name")
+    AuditEntry.objects.filter(pk=entry.pk).update(created_at=datetime.datetime(2026, 11, 30, 20, 5,
+                                                                               tzinfo=datetime.UTC))
+    client = client_for(sysadmin)
+    page = client.get(reverse("admin:accounts_auditentry_changelist")).content.decode()
+    for english in ("Created at", "Username", "以 action", "Target id", "Ip address"):
+        assert english not in page
+    assert "以 操作" in page and "用户名" in page and "2026年12月1日 04:05" in page
+    page = client.get(reverse("admin:accounts_auditentry_change", args=[entry.pk])).content.decode()
+    for english in ("Created at", "Detail:", "Previous digest", "Digest:", "Target type"):
+        assert english not in page
+    assert "摘要值" in page and "详细情况" in page
+    assert "20:05" not in page and page.count("2026-12-01 04:05") >= 2  # title and breadcrumb
+    assert "2026年12月1日 04:05" in page
