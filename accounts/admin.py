@@ -43,10 +43,22 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name"]
-    filter_horizontal = ["areas", "groups", "user_permissions"]
+    filter_horizontal = ["areas"]
     inlines = [StaffProfileInline]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Role and area"), {"fields": ["full_name", "role", "areas", "phone"]}),)
+    # The project's access is the role and the areas (accounts.policy), not Django's groups and permissions, and
+    # 姓名 is one field: those pickers and 名字/姓氏 made the page 3,300 px long and put 角色与区域 at its bottom.
+    # The e-mail address stays: notifications can be sent to it (accounts.services.notify).
+    fieldsets = (
+        (None, {"fields": ["username", "password", "email"]}),
+        (_("Role and area"), {"fields": ["full_name", "role", "areas", "phone"]}),
+        (_("Status"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    )
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and area"), {"fields": ["full_name", "role", "areas"]}),)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Staff (may open the admin) follows the role (save_model): shown, not ticked by hand.
+        return [*super().get_readonly_fields(request, obj), "is_staff"]
 
     def has_delete_permission(self, request, obj=None):
         """Accounts are deactivated (有效 unticked), never deleted: their records and audit entries name them."""

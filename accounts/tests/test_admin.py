@@ -76,3 +76,12 @@ def test_password_based_authentication_switch_says_disabled_not_disability(clien
         assert "基于密码的验证" in page and "禁用" in page and "残疾" not in page
     with translation.override("zh-hans"):
         assert str(Child.Health.DISABLED.label) == "残疾"
+
+
+def test_user_page_has_role_and_area_first_and_no_groups_permissions_or_split_names(client_for, sysadmin, worker):
+    page = client_for(sysadmin).get(reverse("admin:accounts_user_change", args=[worker.pk])).content.decode()
+    for name in ("groups", "user_permissions", "first_name", "last_name", "is_staff"):
+        assert f'name="{name}"' not in page, name
+    assert "名字" not in page and "姓氏" not in page
+    assert 'name="full_name"' in page and 'name="role"' in page and 'name="is_active"' in page
+    assert page.index("角色与区域") < page.index('name="is_active"') < page.index("重要日期")
