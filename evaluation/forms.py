@@ -31,6 +31,13 @@ class ChildChoiceField(forms.ModelChoiceField):
         return f"{child.name}（{child.residence}）"
 
 
+def drop_blank_choice(form, *names) -> None:
+    """A radio list has no "---------" choice: the model fields have no default, so Django adds an empty one,
+    which as a radio button is an answer nobody can mean (a required field refuses it anyway)."""
+    for name in names:
+        form.fields[name].choices = [(value, label) for value, label in form.fields[name].choices if value != ""]
+
+
 class SurveyForm(forms.ModelForm):
     """The survey: one 1–5 item per question of the version asked, who answered, how, what they said.
     The child and the occasion's record come from the page's address (a closed case, an activity, a visit)."""
@@ -53,6 +60,7 @@ class SurveyForm(forms.ModelForm):
                 label=question.text, choices=SCORES, coerce=int, widget=ScoreWidget, error_messages=SCORE_ERRORS)
         self.fields["done_on"].initial = local_today()
         self.fields["done_on"].required = False  # today, when left empty
+        drop_blank_choice(self, "respondent", "method")
 
     def score_fields(self):
         return [self[f"q{q.pk}"] for q in self.questions]
@@ -179,6 +187,7 @@ class PartnerFeedbackForm(forms.ModelForm):
         for name in PartnerFeedback.SCORE_FIELDS:
             self.fields[name].error_messages.update(SCORE_ERRORS)
             self.fields[name].choices = SCORES
+        drop_blank_choice(self, "channel")
 
     def clean_received_on(self):
         return not_in_future(self.cleaned_data["received_on"], _("The date cannot be in the future."))
@@ -244,6 +253,7 @@ class MaterialHelpForm(forms.ModelForm):
         self.fields["child"].queryset = Child.objects.visible_to(user).in_registry().select_related(
             "residence").order_by("name", "id")
         self.fields["donor"].queryset = Partner.objects.visible_to(user).order_by("name")
+        drop_blank_choice(self, "kind")
 
     def clean_given_on(self):
         return not_in_future(self.cleaned_data["given_on"], _("The date cannot be in the future."))

@@ -215,3 +215,13 @@ def test_county_bureau_coverage_counts_its_county_only(client_for, county_bureau
     closed_case_for(worker, supervisor, residence_id=SUIXI_VILLAGE)
     rows = {r.context: r for r in client_for(county_bureau).get(reverse("evaluation:coverage")).context["rows"]}
     assert (rows["case_closure"].eligible, rows["case_closure"].surveyed) == (1, 0)
+
+
+def test_who_answered_and_how_have_no_empty_radio(client_for, worker, closed_case):
+    import re
+
+    page = client_for(worker).get(new_survey_url(case=closed_case)).content.decode()
+    for name in ("respondent", "method"):
+        radios = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert radios and all('value=""' not in radio for radio in radios), radios
+    assert "---------" not in page
