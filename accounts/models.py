@@ -273,7 +273,11 @@ class Approval(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} #{self.object_id} · {self.get_status_display()}"
+        # The kind's label as the requesting app registered it (服务计划, not case_plan): the admin's
+        # inline rows and titles show this.
+        from .admin import approval_kind_label
+
+        return f"{approval_kind_label(self.kind)} #{self.object_id} · {self.get_status_display()}"
 
     def get_absolute_url(self):
         target = self.target

@@ -331,8 +331,12 @@ class CaseAdmin(ScopedModelAdmin):
             else:
                 plan = case.plan if approval.kind == PLAN_APPROVAL else None
                 closure = case.closure if approval.kind == CLOSURE_APPROVAL else None
+                # A closure's request note is its summary, which the page shows anyway: once is enough.
+                note = approval.request_note.strip()
+                if closure is not None and note == closure.summary.strip():
+                    note = ""
                 found.append({"case": case, "approval": approval, "kind": approval_kind_label(approval.kind),
-                              "plan": plan, "closure": closure})
+                              "plan": plan, "closure": closure, "note": note})
         return found
 
     def _decide(self, request, items, form):

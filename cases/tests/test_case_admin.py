@@ -305,3 +305,19 @@ def test_supervision_note_on_a_worker_shows_to_that_worker_only(client_for, work
     SupervisionNote.objects.create(worker=other_worker, text="别人的督导", created_by=supervisor)
     body = client_for(worker).get(case.get_absolute_url()).content.decode()
     assert "探访记录要写儿童本人的意见" in body and "别人的督导" not in body
+
+
+def test_case_page_names_the_approval_kind_and_the_closure_summary_shows_once(client_for, worker, supervisor):
+    from cases.models import Closure
+
+    from .case_helpers import case_through as walk
+
+    plan_case = _submitted_case(worker, supervisor)
+    body = client_for(supervisor).get(reverse("admin:cases_case_change", args=[plan_case.pk])).content.decode()
+    assert "case_plan" not in body and f"服务计划 #{plan_case.pk}" in body
+    case = services.open_case(child=ChildFactory(name="待结案儿童", social_worker=worker), by=worker,
+                              source=Case.Source.VISIT)
+    walk(case, worker, supervisor, S.EVALUATION)
+    services.request_closure(case=case, by=worker, reason=Closure.Reason.GOALS_MET, summary="照料稳定，亲子联系恢复")
+    page = client_for(supervisor).get(reverse("admin:cases_case_decide", args=[case.pk])).content.decode()
+    assert page.count("照料稳定，亲子联系恢复") == 1
