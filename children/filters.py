@@ -307,12 +307,45 @@ def facet_counts(user, form: ChildFilterForm) -> dict:
     base = Child.objects.visible_to(user)
     if data.get("benefit_gap"):
         data["benefit_gap_q"] = benefit_gap_q(timezone.localdate())
+    if classify_search(data.get("q", "")) is not None:
+        return _capped_counts(base, data)
     groups = (apply_filters(base, data, skip=set(GROUPED)).order_by()
               .values_list("risk_level", "status", "school_stage").annotate(n=Count("pk")))
     counts = _summed(data, groups)
     tagged = ChildCategory.objects.filter(child__in=apply_filters(base, data, skip="category").values("pk"))
     counts["category"] = dict(tagged.order_by().values("category__code").annotate(n=Count("child_id", distinct=True))
                               .values_list("category__code", "n"))
+    return counts
+
+
+SEARCH_COUNT_CAP = 1000  # a search counts at most this many children + 1 (docs/registry.md, issue 17)
+
+
+def _capped_counts(base: QuerySet, data: dict) -> dict:
+    """facet_counts for a search: each grouped query reads at most SEARCH_COUNT_CAP + 1 matching children
+    (a LIMIT on the keys), not every match (陈 matches 9,300 children at city scale). When a query reaches
+    the cap, its counts are lower bounds: "capped" names them ("facets": risk, status and stage;
+    "category"; "total") and the list shows "1,000+" and "n+". The total is counted on its own (a third
+    query, as limited) only when the grouped query is capped; otherwise it is summed from that query."""
+    cap = SEARCH_COUNT_CAP
+
+    def sample(queryset: QuerySet) -> QuerySet:
+        return base.filter(pk__in=queryset.order_by().values("pk")[:cap + 1])
+
+    groups = list(sample(apply_filters(base, data, skip=set(GROUPED))).order_by()
+                  .values_list("risk_level", "status", "school_stage").annotate(n=Count("pk")))
+    counts = _summed(data, groups)
+    capped = {"facets": sum(n for *_, n in groups) > cap, "category": False, "total": False}
+    if capped["facets"]:
+        found = apply_filters(base, data).order_by().values("pk")[:cap + 1].count()
+        counts["total"], capped["total"] = min(found, cap), found > cap
+    # From the children's side (untagged children in a row of their own), so the rows add up to at least
+    # the number of children read: above the cap, the counts may be lower bounds and are marked so.
+    tagged = list(sample(apply_filters(base, data, skip="category")).order_by()
+                  .values_list("categories__code").annotate(n=Count("pk", distinct=True)))
+    counts["category"] = {code: n for code, n in tagged if code}
+    capped["category"] = sum(n for _, n in tagged) > cap
+    counts["capped"] = capped
     return counts
 
 

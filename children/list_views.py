@@ -29,12 +29,13 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
-def _with_counts(choices, counts: dict, total_key: str = "") -> list:
-    """Choice labels with the number of children each would give: "高风险（12）"."""
+def _with_counts(choices, counts: dict, total_key: str = "", *, capped: bool = False) -> list:
+    """Choice labels with the number of children each would give: "高风险（12）"; "高风险（12+）" when the
+    search's counts reached the cap (filters.SEARCH_COUNT_CAP) and 12 is only a lower bound."""
     labelled = []
     for value, label in choices:
         n = sum(counts.values()) if value == total_key else counts.get(value, 0)
-        labelled.append((value, f"{label}（{n}）"))
+        labelled.append((value, f"{label}（{n}{'+' if capped else ''}）"))
     return labelled
 
 
@@ -49,6 +50,9 @@ def child_list(request):
     counts = countcache.per_user(request.user, "registry-facets", lambda: facet_counts(request.user, form),
                                  filter_key)
     counts = {**counts}
+    capped = counts.pop("capped", {})
+    # A search counted up to the cap lists its first SEARCH_COUNT_CAP children in pages (20 of 50); the
+    # page asks for a narrower search (docs/registry.md).
     page = CountedPaginator(children, PER_PAGE, count=counts.pop("total", 0)).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     due = dict(with_reassessment_due(Child.objects.filter(pk__in=[c.pk for c in rows]))
@@ -61,27 +65,30 @@ def child_list(request):
 
     if counts:
         fields = form.fields
-        fields["risk"].choices = _with_counts(fields["risk"].choices, counts["risk"])
-        fields["stage"].choices = _with_counts(fields["stage"].choices, counts["stage"])
+        plus = "+" if capped.get("facets") else ""
+        fields["risk"].choices = _with_counts(fields["risk"].choices, counts["risk"], capped=bool(plus))
+        fields["stage"].choices = _with_counts(fields["stage"].choices, counts["stage"], capped=bool(plus))
         status = counts["status"]
         fields["status"].choices = _with_counts(fields["status"].choices,
                                                 {"": status.get(Child.Status.REGISTERED, 0), **status,
-                                                 ALL: sum(status.values())}, total_key=None)
+                                                 ALL: sum(status.values())}, total_key=None, capped=bool(plus))
         categories = counts["category"]
-        fields["category"].label_from_instance = lambda c: f"{c.name}（{categories.get(c.code, 0)}）"
+        more = "+" if capped.get("category") else ""
+        fields["category"].label_from_instance = lambda c: f"{c.name}（{categories.get(c.code, 0)}{more}）"
 
     query = request.GET.copy()
     query.pop("page", None)
     without_risk = query.copy()
     without_risk.pop("risk", None)
     risk_counts = counts.get("risk", {})
-    risk_pills = [{"level": level, "label": label, "count": risk_counts.get(level, 0),
+    plus = "+" if capped.get("facets") else ""
+    risk_pills = [{"level": level, "label": label, "count": risk_counts.get(level, 0), "plus": plus,
                    "query": _query_with(without_risk, risk=level)}
                   for level, label in [*RiskLevel.choices, (NOT_GRADED, _("Not graded"))]]
     return render(request, "children/list.html", {
         "form": form, "page": page, "children": rows, "today": timezone.localdate(), "query": query.urlencode(),
         "risk_pills": risk_pills, "selected_risk": form.data.get("risk", ""),
-        "all_risks_query": without_risk.urlencode(),
+        "all_risks_query": without_risk.urlencode(), "capped_total": capped.get("total", False),
     })
 
 

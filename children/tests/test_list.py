@@ -314,3 +314,52 @@ def test_list_query_count_is_constant_in_the_number_of_children(client_for, work
         assert client.get(LIST, params).context["page"].paginator.count == 22
     # Half the children have a fresh assessment and so are not due.
     assert len(small.context["children"]) == 2 and len(large.context["children"]) == 22
+
+
+def _search_page(client, **params):
+    cache.clear()  # the facet counts are kept a minute per user and filter
+    response = client.get(LIST, {"q": "陈", **params})
+    assert response.status_code == 200
+    return response
+
+
+def test_a_search_counts_up_to_the_cap_and_pages_through_the_first_matches(
+        client_for, lead, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr("children.filters.SEARCH_COUNT_CAP", 60)
+    monkeypatch.setattr("children.list_views.PER_PAGE", 25)
+    ChildFactory.create_batch(3, name="陈小红", risk_level="high")
+    ChildFactory(name="李四", risk_level="high")
+    client = client_for(lead)
+    client.get(LIST, {"q": "陈"})  # warm caches that are not per request
+    with django_assert_num_queries(13):
+        small = _search_page(client)
+    assert small.context["page"].paginator.count == 3 and not small.context["capped_total"]
+    assert dict(small.context["form"].fields["risk"].choices)["high"] == "高风险（红）（3）"
+    assert "共3名儿童" in small.content.decode()
+
+    ChildFactory.create_batch(67, name="陈明", risk_level="low", school_stage="primary")
+    ChildFactory.create_batch(2, name="陈明", risk_level="low", status="exited",
+                            exit_reason="turned_16", exited_on=datetime.date(2026, 3, 1))
+    with django_assert_num_queries(14):  # one more than under the cap: the total, counted apart
+        page = _search_page(client)
+    html = page.content.decode()
+    assert page.context["capped_total"] and page.context["page"].paginator.count == 60
+    assert "共60+名儿童" in html and "仅列出前60名，请缩小搜索范围。" in html
+    risk = dict(page.context["form"].fields["risk"].choices)
+    assert all(label.endswith("+）") for value, label in risk.items() if value)
+    assert {p["plus"] for p in page.context["risk_pills"]} == {"+"}
+    assert dict(page.context["form"].fields["status"].choices)[""].endswith("+）")
+    # Pages through the first 60 in name order, 25 a page; beyond them, the last page.
+    listed = [c.pk for n in (1, 2, 3) for c in _search_page(client, page=n).context["children"]]
+    everyone = [c.pk for c in _search_page(client, page=1, status="").context["children"]]
+    assert len(listed) == len(set(listed)) == 60 and listed[:25] == everyone
+    assert [c.pk for c in _search_page(client, page=9).context["children"]] == listed[50:]
+    # More children, same number of queries.
+    ChildFactory.create_batch(30, name="陈明", risk_level="low")
+    with django_assert_num_queries(14):
+        assert _search_page(client).context["capped_total"]
+    # A narrower filter under the cap is counted exactly, even if the other options' counts are capped.
+    narrow = _search_page(client, risk="high")
+    assert narrow.context["page"].paginator.count == 3 and not narrow.context["capped_total"]
+    assert "共3名儿童" in narrow.content.decode()
+    assert [c.name for c in narrow.context["children"]] == ["陈小红"] * 3
