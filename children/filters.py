@@ -9,6 +9,7 @@ form says what is wrong), never the unfiltered registry.
 import datetime
 import re
 import unicodedata
+from collections import Counter
 
 from django import forms
 from django.contrib.postgres.fields import ArrayField
@@ -332,8 +333,11 @@ def _capped_counts(base: QuerySet, data: dict) -> dict:
     def sample(queryset: QuerySet) -> QuerySet:
         return base.filter(pk__in=queryset.order_by().values("pk")[:cap + 1])
 
-    groups = list(sample(apply_filters(base, data, skip=set(GROUPED))).order_by()
-                  .values_list("risk_level", "status", "school_stage").annotate(n=Count("pk")))
+    # Grouped here, not by the database: `id IN (… LIMIT 1001)` led PostgreSQL to scan the registry for
+    # the outer rows (100 ms for 陈); 1,001 rows of three short columns are read in a few ms.
+    read = Counter(apply_filters(base, data, skip=set(GROUPED)).order_by()
+                   .values_list("risk_level", "status", "school_stage")[:cap + 1])
+    groups = [(*key, n) for key, n in read.items()]
     counts = _summed(data, groups)
     capped = {"facets": sum(n for *_, n in groups) > cap, "category": False, "total": False}
     if capped["facets"]:
