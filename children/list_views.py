@@ -20,13 +20,28 @@ PER_PAGE = 50
 class CountedPaginator(Paginator):
     """A paginator told its count (summed from the facet query) instead of running a COUNT."""
 
-    def __init__(self, object_list, per_page, *, count: int):
+    def __init__(self, object_list, per_page, *, count: int, related=(), prefetched=()):
         super().__init__(object_list, per_page)
         self._known_count = count
+        self.related, self.prefetched = related, prefetched
 
     @property
     def count(self) -> int:
         return self._known_count
+
+    def page(self, number):
+        """The page's keys first, then its 50 rows by key: sorting the narrow keys of 9,300 children found
+        by 陈 takes half the time of sorting their whole rows (55 → 25 ms at city scale, issue 17)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = (self.object_list.model.objects.filter(pk__in=keys)
+                .select_related(*self.related).prefetch_related(*self.prefetched))
+        position = {key: n for n, key in enumerate(keys)}
+        return self._get_page(sorted(rows, key=lambda child: position[child.pk]), number, self)
 
 
 def _with_counts(choices, counts: dict, total_key: str = "", *, capped: bool = False) -> list:
@@ -43,7 +58,6 @@ def _with_counts(choices, counts: dict, total_key: str = "", *, capped: bool = F
 def child_list(request):
     require(request.user, Can.SEE_REGISTRY)  # the administrator has no registry: 403, not an empty list
     children, form = filtered_children(request.user, request.GET)
-    children = children.select_related("residence__parent__parent", "social_worker").prefetch_related("categories")
     # Kept a minute per user and filter (accounts.countcache, issue 17): the grouped facet query reads
     # every visible child that passes the filter; the page itself is read fresh on every view.
     filter_key = sorted((k, v) for k, v in request.GET.lists() if k not in ("page", "sort"))
@@ -53,7 +67,9 @@ def child_list(request):
     capped = counts.pop("capped", {})
     # A search counted up to the cap lists its first SEARCH_COUNT_CAP children in pages (20 of 50); the
     # page asks for a narrower search (docs/registry.md).
-    page = CountedPaginator(children, PER_PAGE, count=counts.pop("total", 0)).get_page(request.GET.get("page"))
+    page = CountedPaginator(children, PER_PAGE, count=counts.pop("total", 0),
+                            related=("residence__parent__parent", "social_worker"),
+                            prefetched=("categories",)).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     due = dict(with_reassessment_due(Child.objects.filter(pk__in=[c.pk for c in rows]))
                .values_list("pk", "reassess_due"))

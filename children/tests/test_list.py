@@ -300,17 +300,17 @@ def test_list_query_count_is_constant_in_the_number_of_children(client_for, work
     cache.clear()  # but not the facet counts kept for a minute (accounts.countcache)
     # Session, user, savepoint and release around the idle-timeout session update, the user's areas
     # (scope), the chosen place and the chosen category (form validation), the grouped risk / status /
-    # stage counts (which give the page count too), the category counts, page of children, their
-    # categories, their reassessment dates, the bell count, the county and town options of the place
+    # stage counts (which give the page count too), the category counts, the page's keys, its children,
+    # their categories, their reassessment dates, the bell count, the county and town options of the place
     # picker, the category options, the worker options.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         small = client.get(LIST, params)
-    with django_assert_num_queries(15):  # the two facet queries kept for a minute, per user and filter
+    with django_assert_num_queries(16):  # the two facet queries kept for a minute, per user and filter
         assert client.get(LIST, params).context["page"].paginator.count == 2
     _fill(40, worker)  # a change: the kept counts are out of date, the next view counts again
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         large = client.get(LIST, params)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         assert client.get(LIST, params).context["page"].paginator.count == 22
     # Half the children have a fresh assessment and so are not due.
     assert len(small.context["children"]) == 2 and len(large.context["children"]) == 22
@@ -331,7 +331,7 @@ def test_a_search_counts_up_to_the_cap_and_pages_through_the_first_matches(
     ChildFactory(name="李四", risk_level="high")
     client = client_for(lead)
     client.get(LIST, {"q": "陈"})  # warm caches that are not per request
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         small = _search_page(client)
     assert small.context["page"].paginator.count == 3 and not small.context["capped_total"]
     assert dict(small.context["form"].fields["risk"].choices)["high"] == "高风险（红）（3）"
@@ -340,7 +340,7 @@ def test_a_search_counts_up_to_the_cap_and_pages_through_the_first_matches(
     ChildFactory.create_batch(67, name="陈明", risk_level="low", school_stage="primary")
     ChildFactory.create_batch(2, name="陈明", risk_level="low", status="exited",
                             exit_reason="turned_16", exited_on=datetime.date(2026, 3, 1))
-    with django_assert_num_queries(14):  # one more than under the cap: the total, counted apart
+    with django_assert_num_queries(15):  # one more than under the cap: the total, counted apart
         page = _search_page(client)
     html = page.content.decode()
     assert page.context["capped_total"] and page.context["page"].paginator.count == 60
@@ -356,7 +356,7 @@ def test_a_search_counts_up_to_the_cap_and_pages_through_the_first_matches(
     assert [c.pk for c in _search_page(client, page=9).context["children"]] == listed[50:]
     # More children, same number of queries.
     ChildFactory.create_batch(30, name="陈明", risk_level="low")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert _search_page(client).context["capped_total"]
     # A narrower filter under the cap is counted exactly, even if the other options' counts are capped.
     narrow = _search_page(client, risk="high")
