@@ -104,7 +104,7 @@ def child_list(request):
     return render(request, "children/list.html", {
         "form": form, "page": page, "children": rows, "today": timezone.localdate(), "query": query.urlencode(),
         "risk_pills": risk_pills, "selected_risk": form.data.get("risk", ""),
-        "all_risks_query": without_risk.urlencode(), "capped_total": capped.get("total", False),
+        "all_risks_query": without_risk.urlencode(), "capped_total": f"{page.paginator.count:,}" if capped.get("total") else "",
     })
 
 
