@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Approval, AuditEntry, StaffProfile, StaffRecord, User
-from .policy import ADMIN_SITE_ROLES, Can, allows
+from .policy import Can, allows, works_in_admin_site
 
 # What decides what a user may do and see: nobody changes these on their own account.
 OWN_PROTECTED_FIELDS = ("role", "areas", "is_staff", "is_superuser", "is_active", "groups", "user_permissions")
@@ -82,7 +82,7 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         # Staff (may open /admin/) follows the role: a supervisor created here could not open the admin before.
         if not change or "role" in form.changed_data:
-            obj.is_staff = obj.role in ADMIN_SITE_ROLES
+            obj.is_staff = works_in_admin_site(obj.role)
         if change:
             before = User.objects.get(pk=obj.pk)
             obj._audit_before = {"role": before.role, "areas": sorted(before.areas.values_list("code", flat=True)),

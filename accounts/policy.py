@@ -173,6 +173,11 @@ def _only_approver(approver_role: str, requested_by) -> bool:
 ADMIN_SITE_ROLES = frozenset({_LEAD, _SUP, _ADMIN})
 
 
+def works_in_admin_site(role) -> bool:
+    """Whether accounts of this role are staff accounts (may open /admin/)."""
+    return role in ADMIN_SITE_ROLES
+
+
 def require(user, capability: Can) -> None:
     """403 unless the user's role carries the capability."""
     if not allows(user, capability):

@@ -72,7 +72,7 @@ def render_pdf() -> bytes:
     return html_to_pdf(html())
 
 
-def write_pdf(path: Path) -> Path:
+def save_pdf(path: Path) -> Path:
     """Render the guide into `path` (written whole or not at all)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +110,7 @@ def cached_pdf() -> Path:
     since the last one (which is then removed), else the file already rendered."""
     path = cache_dir() / f"guide-{fingerprint()}.pdf"
     if not path.exists():
-        write_pdf(path)
+        save_pdf(path)
         for old in cache_dir().glob("guide-*.pdf"):
             if old != path:
                 old.unlink(missing_ok=True)

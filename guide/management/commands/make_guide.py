@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, images, only, keep, pdf, no_pdf, pdf_only, **options):
         if pdf_only:
-            self._write_pdf(pdf)
+            self._save_pdf(pdf)
             return
         images = Path(images)
         try:
@@ -45,8 +45,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"用户手册截图已更新：{total} 张，在 {images}"))
         # The PDF shows the repository's screenshots: not those of a run into another directory, nor half a guide.
         if not no_pdf and not only and images.resolve() == pages.images_dir().resolve():
-            self._write_pdf(pdf)
+            self._save_pdf(pdf)
 
-    def _write_pdf(self, pdf):
-        path = render.write_pdf(Path(pdf))
+    def _save_pdf(self, pdf):
+        path = render.save_pdf(Path(pdf))
         self.stdout.write(self.style.SUCCESS(f"用户手册 PDF：{path}"))
