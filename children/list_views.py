@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import countcache
+from accounts.paging import page_keys
 from accounts.policy import Can, require
 from accounts.services import audit
 
@@ -32,12 +33,7 @@ class CountedPaginator(Paginator):
     def page(self, number):
         """The page's keys first, then its 50 rows by key: sorting the narrow keys of 9,300 children found
         by 陈 takes half the time of sorting their whole rows (55 → 25 ms at city scale, issue 17)."""
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        number, keys = page_keys(self, number)
         rows = (self.object_list.model.objects.filter(pk__in=keys)
                 .select_related(*self.related).prefetch_related(*self.prefetched))
         position = {key: n for n, key in enumerate(keys)}

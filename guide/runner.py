@@ -129,14 +129,7 @@ class Guide:
     def login(self, username, *, width=None):
         """Open a new browser (no cookies) of `width` px (the chapter's by default) and sign in as `username`
         through the login page. Returns the page, which is also g.page."""
-        self.close()
-        width = width or self.width
-        phone = width < 768
-        self.context = self.browser.new_context(
-            viewport={"width": width, "height": 812 if phone else 900}, device_scale_factor=2 if phone else 1,
-            is_mobile=phone, has_touch=phone, locale="zh-CN", timezone_id="Asia/Shanghai")
-        self.context.set_default_timeout(30_000)
-        self.page = self.context.new_page()
+        self.anonymous(width=width)
         self.page.goto(self.url("login"))
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", DEMO_PASSWORD)
@@ -154,6 +147,7 @@ class Guide:
         self.context = self.browser.new_context(
             viewport={"width": width, "height": 812 if phone else 900}, device_scale_factor=2 if phone else 1,
             is_mobile=phone, has_touch=phone, locale="zh-CN", timezone_id="Asia/Shanghai")
+        self.context.set_default_timeout(30_000)
         self.page = self.context.new_page()
         return self.page
 
