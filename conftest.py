@@ -1,10 +1,13 @@
 """Fixtures shared by every app's tests (docs/style.md §10): personas, a user factory, a temporary
 protected-media root and a signed-in phone-sized browser."""
 
+import contextlib
 import itertools
 import os
 import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -178,9 +181,12 @@ def browser_page(live_server, monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
 
+        contexts = []
+
         def open_page(user=None, width=375):
             context = browser.new_context(viewport={"width": width, "height": 812}, device_scale_factor=2,
                                           is_mobile=width < 768, has_touch=width < 768, locale="zh-CN")
+            contexts.append(context)
             if user is not None:
                 client = Client()
                 client.force_login(user)
@@ -189,4 +195,25 @@ def browser_page(live_server, monkeypatch):
             return context.new_page()
 
         yield open_page
+        # The test is over, but its pages may still be loading (a help chapter's screenshots, a poll): on
+        # SQLite the live server shares the test's database connection, and a request still running while
+        # the test's data is flushed breaks that transaction (CI saw it once). Let the pages go quiet, close
+        # them, and wait for the server's request threads before the flush.
+        for context in contexts:
+            for page in context.pages:
+                with contextlib.suppress(Exception):
+                    page.wait_for_load_state("networkidle", timeout=10_000)
+            context.close()
         browser.close()
+    _wait_for_live_server_requests()
+
+
+def _wait_for_live_server_requests(timeout=10.0):
+    """Until no thread of the live server (socketserver's ThreadingMixIn) is still answering a request."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = [thread for thread in threading.enumerate()
+                if getattr(getattr(thread, "_target", None), "__name__", "") == "process_request_thread"]
+        if not busy:
+            return
+        time.sleep(0.05)

@@ -29,7 +29,7 @@ HEADING = re.compile(r"^# (?P<title>.+)$", re.MULTILINE)
 ALLOWED_TAGS = {"a", "p", "br", "strong", "b", "em", "i", "code", "pre", "blockquote", "hr", "img",
                 "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
                 "figure", "figcaption", "kbd", "span", "div"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "id", "title"}, "img": {"src", "alt", "title", "class", "width", "height"},
+ALLOWED_ATTRIBUTES = {"a": {"href", "id", "title"}, "img": {"src", "alt", "title", "class", "width", "height", "loading"},
                       "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "th": {"align"}, "td": {"align"}, "ol": {"start"},
                       "figure": {"class"}, "span": {"class"}, "div": {"class"}}
 
@@ -155,6 +155,9 @@ class _Rewrite(Treeprocessor):
             elif element.tag == "img" and (found := IMAGE_LINK.match(element.get("src", ""))):
                 element.set("src", self.addresses.image(found["name"]))
                 element.set("class", "guide-shot")
+                # A chapter holds up to 60 screenshots: a phone loads those it scrolls to (width and height are
+                # set below, so the page does not jump and the section a help link opens stays in view).
+                element.set("loading", "lazy")
                 if style := self.addresses.image_style(found["name"]):
                     element.set("style", style)
                 if size := self.addresses.image_size(found["name"]):

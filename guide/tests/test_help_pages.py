@@ -55,6 +55,8 @@ def test_every_role_reads_every_chapter_with_its_anchors_and_images(client_for, 
         assert shown
         for name in shown:
             assert f'src="/help/images/{name}.png"' in body
+        # a phone loads the screenshots it scrolls to, not a chapter's sixty at once
+        assert body.count('loading="lazy"') == body.count('class="guide-shot"') >= len(set(shown))
         image = client.get(f"/help/images/{shown[0]}.png")
         assert image.status_code == 200 and image["Content-Type"] == "image/png"
         assert b"".join(image.streaming_content) == (pages.images_dir() / f"{shown[0]}.png").read_bytes()
