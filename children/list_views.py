@@ -98,7 +98,7 @@ def child_list(request):
                    "query": _query_with(without_risk, risk=level)}
                   for level, label in [*RiskLevel.choices, (NOT_GRADED, _("Not graded"))]]
     return render(request, "children/list.html", {
-        "form": form, "page": page, "children": rows, "today": timezone.localdate(), "query": query.urlencode(),
+        "form": form, "page": page, "children": rows, "today": timezone.localdate(),
         "risk_pills": risk_pills, "selected_risk": form.data.get("risk", ""),
         "all_risks_query": without_risk.urlencode(), "capped_total": f"{page.paginator.count:,}" if capped.get("total") else "",
     })

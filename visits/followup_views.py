@@ -80,10 +80,8 @@ def followup_list(request):
     contacts, given = _filtered(request)
     contacts = contacts.select_related("division", "division__parent", "recorded_by", "received_by")
     page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "visits/followup_list.html", {
-        "contacts": page, "page": page, "given": given, "query": query.urlencode(), "today": timezone.localdate(),
+        "contacts": page, "page": page, "given": given, "today": timezone.localdate(),
         "feedback_filters": FEEDBACK_FILTERS, "counties": _counties(request.user),
         "can_add": request.user.can(Can.DO_CASEWORK)})
 

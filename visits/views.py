@@ -230,6 +230,4 @@ def visit_list(request):
             visits = visits.filter(type=data["type"])
     visits = visits.select_related("child__residence", "recorded_by").order_by("-visited_on", "-id")
     page = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "visits/visit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "visits/visit_list.html", {"form": form, "page": page})

@@ -265,3 +265,16 @@ def test_worker_home_lists_their_past_planned_activities_to_record(client_for, w
 def test_county_bureau_finds_activities_in_its_navigation(client_for, county_bureau):
     nav = client_for(county_bureau).get(reverse("home")).context["nav_items"]
     assert reverse("activities:list") in [item["url"] for item in nav]
+
+
+def test_the_pager_keeps_the_lists_filters(client_for, worker):
+    """Every list pages with the one pager (accounts/templatetags/pager.py): 第 n 页，共 m 页, links that keep
+    the filters the list was opened with, nothing when everything fits on one page."""
+    ActivityFactory.create_batch(31, organiser=worker, created_by=worker, status="planned")
+    client = client_for(worker)
+    first = client.get(reverse("activities:list") + "?status=planned&mine=1").content.decode()
+    assert "第1页，共2页" in first
+    assert 'href="?status=planned&amp;mine=1&amp;page=2"' in first
+    second = client.get(reverse("activities:list") + "?status=planned&mine=1&page=2").content.decode()
+    assert "第2页，共2页" in second and 'href="?status=planned&amp;mine=1&amp;page=1"' in second
+    assert 'class="pagination' not in client.get(reverse("activities:list") + "?status=held").content.decode()
