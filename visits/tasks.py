@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import followups, services
+from . import followups, photos, services
 
 
 @shared_task
@@ -12,3 +12,11 @@ def daily_visit_run() -> str:
     notified = services.escalate_overdue()
     reminded = followups.remind_feedback()
     return f"{refreshed} children scheduled, {notified} notifications, {reminded} follow-up feedback reminders"
+
+
+@shared_task
+def purge_abandoned_photos() -> str:
+    """Nightly: photos kept for a visit form that was never saved, older than VISIT_PENDING_PHOTO_DAYS, removed
+    with their files (docs/privacy.md, minimum retention); never a photo of a saved visit. Idempotent."""
+    removed, missing = photos.purge_abandoned()
+    return f"{removed} abandoned visit photos removed ({missing} files already missing)"

@@ -55,6 +55,7 @@ def visit_create(request, child_pk):
     form = VisitForm(request.POST or None, request.FILES or None, initial=initial,
                      instance=Visit(child=child))
     kept = photos.kept_from(request.POST, request.user) if request.method == "POST" else []
+    _warn_removed(request)
     if request.method == "POST" and form.is_valid():
         visit = services.create_visit(visit=form.save(commit=False), by=request.user,
                                       photos=[*kept, *form.cleaned_data["photos"]],
@@ -64,6 +65,12 @@ def visit_create(request, child_pk):
     return render(request, "visits/visit_form.html", {"form": form, "child": child,
                                                       **_kept_context(request, form, kept),
                                                       "draft_key": f"new-{child.pk}"})
+
+
+def _warn_removed(request) -> None:
+    """A form (a draft restored on the phone) naming kept photos removed as abandoned says so: never silently lost."""
+    if request.method == "POST" and (count := photos.removed_count(request.POST)):
+        messages.warning(request, photos.removed_message(count))
 
 
 def _kept_context(request, form, kept) -> dict:
@@ -86,6 +93,7 @@ def household_visit_create(request, household_pk):
                            initial={"visited_on": timezone.localdate(), "type": Visit.Type.HOME},
                            instance=Visit(household=household))
     kept = photos.kept_from(request.POST, request.user) if request.method == "POST" else []
+    _warn_removed(request)
     if request.method == "POST" and form.is_valid():
         try:
             visits = services.create_family_visit(visit=form.save(commit=False), children=form.cleaned_data["children"],
@@ -106,6 +114,7 @@ def visit_edit(request, pk):
     visit = get_changeable_or_404(Visit.objects.select_related("child"), request.user, pk=pk)
     form = VisitForm(request.POST or None, request.FILES or None, instance=visit)
     kept = photos.kept_from(request.POST, request.user) if request.method == "POST" else []
+    _warn_removed(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_visit(visit=form.save(commit=False), by=request.user,

@@ -228,7 +228,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The registry's counts per town (children.RegistryTally) counted again: kept right by every save, this
     # catches writes that send no signal (QuerySet.update(), raw SQL) within 15 minutes.
     "children-recount-tally": {"task": "children.tasks.recount_registry_tally", "schedule": 900.0},
+    # Photos kept for a visit form sent back but never saved (visits.PendingVisitPhoto), older than
+    # VISIT_PENDING_PHOTO_DAYS: row and file removed (docs/privacy.md, "Photos waiting for their visit").
+    "visits-purge-abandoned-photos": {"task": "visits.tasks.purge_abandoned_photos",
+                                      "schedule": crontab(hour=3, minute=40)},
 }
+# Days a photo kept for a visit form sent back waits for the visit to be saved before it is removed: longer
+# than a form is expected to stay open on a phone (a form sent back on Friday evening, saved on Monday).
+VISIT_PENDING_PHOTO_DAYS = env.int("VISIT_PENDING_PHOTO_DAYS", default=3)
 # Seconds after which a dashboard view recomputes its stored figures instead of showing them (docs/reports.md).
 DASHBOARD_MAX_AGE = env.int("DASHBOARD_MAX_AGE", default=600)
 
