@@ -7,6 +7,7 @@ class GuideConfig(AppConfig):
     verbose_name = _("User guide")
 
     def ready(self):
-        from . import hints
+        # The first-steps card of the 工作台; the guide's PDF in the hand-over.
+        from . import hooks
 
-        hints.register()
+        hooks.register()

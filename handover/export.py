@@ -1,5 +1,6 @@
 """Write the hand-over (R9): every table as JSON and xlsx, each child's and each case's PDF, every
-attachment, a Chinese README and a manifest with the SHA-256 of every file (docs/privacy.md "Hand-over").
+attachment, the documents other apps register (the user guide as one PDF, documents.py), a Chinese README and
+a manifest with the SHA-256 of every file (docs/privacy.md "Hand-over").
 
 Streaming throughout: rows are read with `iterator(chunk_size=…)`, written line by line (JSON) and through
 openpyxl's write-only workbooks, files are copied and hashed in chunks; nothing holds a whole table.
@@ -7,6 +8,7 @@ openpyxl's write-only workbooks, files are copied and hashed in chunks; nothing 
 
 import hashlib
 import json
+import logging
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from . import crypto
+from .documents import documents as registered_documents
 from .readme import write_readme
 from .tables import columns, exported_models, json_line, label_of, rows
 
@@ -24,6 +27,8 @@ FORMAT = "tonghu-handover/1"
 XLSX_ROWS_PER_SHEET = 1_000_000
 XLSX_CELL_MAX = 32_767
 COPY_CHUNK = 1024 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 class HandoverError(Exception):
@@ -76,8 +81,8 @@ class Sink:
         with self.open(relative, encrypt) as out:
             out.write(data)
 
-    def copy(self, relative: str, source: Path) -> None:
-        with self.open(relative) as out, open(source, "rb") as src:
+    def copy(self, relative: str, source: Path, encrypt: bool = True) -> None:
+        with self.open(relative, encrypt) as out, open(source, "rb") as src:
             while chunk := src.read(COPY_CHUNK):
                 out.write(chunk)
 
@@ -179,6 +184,25 @@ def _export_pdfs(sink: Sink, user, progress, chunk_size: int) -> dict:
     return counts
 
 
+def _export_documents(sink: Sink) -> dict:
+    """The registered documents at the top level, never encrypted (they hold no personal data). One that
+    cannot be made (the guide without docs/guide/, a failed render) is recorded with its problem instead:
+    the rest of the hand-over does not depend on it. Copying one that was made fails the export like any
+    other file."""
+    recorded = {}
+    for document in registered_documents:
+        try:
+            source = document.path()
+        except Exception as exc:  # whatever the producer raises: the export goes on without the document
+            logger.exception("hand-over: %s could not be made", document.name)
+            recorded[document.name] = {"description": document.description, "included": False,
+                                       "problem": f"{type(exc).__name__}: {exc}"[:2000]}
+            continue
+        sink.copy(document.name, source, encrypt=False)
+        recorded[document.name] = {"description": document.description, "included": True, "problem": None}
+    return recorded
+
+
 def export(directory, *, passphrase: str | None = None, pdfs: bool = True, user=None, progress=None,
            chunk_size: int = 2000) -> dict:
     """Write the hand-over into `directory` (new or empty) and return its manifest."""
@@ -208,8 +232,9 @@ def export(directory, *, passphrase: str | None = None, pdfs: bool = True, user=
                          "xlsx": sink.stored_name(f"data/xlsx/{label}.xlsx")}
         progress(70 * number // len(models))
     pdf_counts = _export_pdfs(sink, user, progress, chunk_size) if pdfs else None
+    document_list = _export_documents(sink)
     with sink.open("README.md", encrypt=False) as out:
-        write_readme(out, models, encrypted=bool(key), pdfs=pdfs)
+        write_readme(out, models, encrypted=bool(key), pdfs=pdfs, documents=document_list)
     manifest = {
         "format": FORMAT,
         "created_at": timezone.now().isoformat(),
@@ -217,6 +242,7 @@ def export(directory, *, passphrase: str | None = None, pdfs: bool = True, user=
         "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
         "encryption": encryption,
         "pdfs": pdf_counts,
+        "documents": document_list,
         "tables": tables,
         "missing_attachments": missing,
         "audit_chain_problems": verify_audit_chain(),

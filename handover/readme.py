@@ -1,5 +1,6 @@
-"""The hand-over's README, in Chinese: the layout, how to check and decrypt it, and every table's columns
-(generated from the models' verbose names, so a new model or field is described without editing this)."""
+"""The hand-over's README, in Chinese: the layout (with the documents at its top level, such as the user
+guide), how to check and decrypt it, and every table's columns (generated from the models' verbose names, so a
+new model or field is described without editing this)."""
 
 from django.utils import translation
 
@@ -11,8 +12,10 @@ LAYOUT = """# 童护 服务对象档案资料移交包
 
 ## 目录结构
 
+<!-- documents -->
 - `manifest.json`：清单。每个文件的 SHA-256 校验值（`files`）、每张数据表的记录数（`tables`）、
-  生成时间与生成人、加密参数（`encryption`）、缺失的附件（`missing_attachments`）。
+  生成时间与生成人、加密参数（`encryption`）、缺失的附件（`missing_attachments`）、
+  顶层说明文档是否生成（`documents`）。
 - `data/json/<应用>.<表>.json`：每张表一个 JSON 文件。内容是一个数组，每条记录占一行，键为字段名（见下表）；
   日期时间为 ISO 8601 格式（含时区），外键为所指记录的编号，附件为其在 `attachments/` 下的路径。
   加密字段（身份证号、电话、地址、健康情况等）已解密。
@@ -32,7 +35,7 @@ LAYOUT = """# 童护 服务对象档案资料移交包
 ENCRYPTED = """
 ## 加密
 
-除 `README.md` 和 `manifest.json` 外，每个文件都已加密，文件名后加 `.enc`。
+除 `README.md`、`manifest.json`<!-- plain --> 外，每个文件都已加密，文件名后加 `.enc`。
 方案：AES-256-GCM。密钥 = scrypt(口令的 UTF-8 编码, salt, n=2^15, r=8, p=1, 长度 32 字节)，
 salt 与参数见 `manifest.json` 的 `encryption`。每个文件：6 字节标识 `THGCM1`、8 字节随机前缀，
 然后是若干数据块（每块明文至多 1 MiB），每块写为 4 字节（大端）密文长度和含 16 字节认证标签的密文；
@@ -50,13 +53,29 @@ def _type_name(field) -> str:
     return field.get_internal_type()
 
 
-def write_readme(out, models, *, encrypted: bool, pdfs: bool) -> None:
+def _document_lines(documents: dict) -> str:
+    lines = []
+    for name, entry in documents.items():
+        if entry["included"]:
+            lines.append(f"- `{name}`：{entry['description']}。不含个人信息，因此不加密（移交包加密时也可直接打开），"
+                         "导出时总是包含（与是否生成儿童和个案的 PDF 无关）。\n")
+        else:
+            lines.append(f"- `{name}`（本次导出未能生成，原因见 `manifest.json` 的 `documents`）："
+                         f"{entry['description']}。\n")
+    return "".join(lines)
+
+
+def write_readme(out, models, *, encrypted: bool, pdfs: bool, documents: dict | None = None) -> None:
+    """`documents`: the manifest's `documents` ({file name: {description, included, problem}})."""
+    documents = documents or {}
+    included = [name for name, entry in documents.items() if entry["included"]]
     with translation.override("zh-hans"):
-        parts = [LAYOUT]
+        parts = [LAYOUT.replace("<!-- documents -->\n", _document_lines(documents))]
         if encrypted:
-            parts.append(ENCRYPTED)
+            parts.append(ENCRYPTED.replace("<!-- plain -->", "".join(f"、`{name}`" for name in included)))
         if not pdfs:
-            parts.append("\n本次导出未生成 PDF（使用了 `--no-pdfs`），`pdfs/` 目录不存在。\n")
+            parts.append("\n本次导出未生成每名儿童和每个个案的 PDF（命令行使用了 `--no-pdfs`，或在页面上未勾选），"
+                         "`pdfs/` 目录不存在。\n")
         parts.append("\n## 数据表与字段\n")
         for model in models:
             meta = model._meta

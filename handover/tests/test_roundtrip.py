@@ -14,6 +14,9 @@ from cases import services as case_services
 from cases.models import Case
 from children.models import Child, Parent
 from children.tests.factories import ChildFactory, ParentFactory
+from guide import pages
+
+GUIDE = "用户手册.pdf"
 
 NAME = "欧阳晓彤"
 PARENT = "欧阳建国"
@@ -63,6 +66,10 @@ def test_export_verify_then_a_changed_byte_and_a_deleted_record_are_named(world,
     assert (target / "data/xlsx/children.child.xlsx").is_file()
     readme = (target / "README.md").read_text(encoding="utf-8")
     assert "目录结构" in readme and "| name | 姓名 |" in readme
+    # the user guide at the top, plain, hashed in the manifest and named in the README
+    assert (target / GUIDE).read_bytes().startswith(b"%PDF") and GUIDE in manifest["files"]
+    assert manifest["documents"][GUIDE]["included"] is True
+    assert f"- `{GUIDE}`：系统的用户手册" in readme
     assert set(manifest["files"]) == {p.relative_to(target).as_posix() for p in target.rglob("*")
                                       if p.is_file() and p.name != "manifest.json"}
 
@@ -99,13 +106,17 @@ def test_an_encrypted_hand_over_holds_no_plain_text_and_decrypts(world, tmp_path
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["encryption"]["kdf"] == "scrypt" and manifest["pdfs"] is None
     for name in manifest["files"]:
-        if name != "README.md":
+        if name not in ("README.md", GUIDE):
             assert name.endswith(".enc")
             assert NAME.encode() not in (target / name).read_bytes()
+    # the user guide is in the package without the passphrase (and without the children's PDFs)
+    assert (target / GUIDE).read_bytes().startswith(b"%PDF") and not (target / "pdfs").exists()
+    assert f"`README.md`、`manifest.json`、`{GUIDE}` 外，每个文件都已加密" in (target / "README.md").read_text()
     assert _verify(target, "--passphrase-file", str(secret)) is None
     plain = tmp_path / "plain"
     assert crypto.main(["decrypt", str(target), str(plain), "--passphrase-file", str(secret)]) == 0
     assert NAME in (plain / "data/json/children.child.json").read_text(encoding="utf-8")
+    assert (plain / GUIDE).read_bytes() == (target / GUIDE).read_bytes()
     # a changed byte inside an encrypted file fails its checksum and its decryption
     sealed = target / "data/json/children.child.json.enc"
     data = bytearray(sealed.read_bytes())
@@ -151,3 +162,19 @@ def test_purge_after_a_verified_hand_over_leaves_no_personal_data(world, worker,
     assert certificate["manifest_sha256"] == hashlib.sha256((target / "manifest.json").read_bytes()).hexdigest()
     assert certificate["rows_deleted"]["children.child"] == 2
     assert certificate["operator"] == "项目负责人 张三" and certificate["deleted_at"]
+
+
+@pytest.mark.django_db
+def test_a_guide_that_cannot_be_rendered_is_recorded_and_the_export_finishes(world, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(pages, "guide_dir", lambda: tmp_path / "no-guide")  # e.g. docs/ not deployed
+    target = tmp_path / "handover"
+    call_command("export_handover", str(target), "--no-pdfs")
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    entry = manifest["documents"][GUIDE]
+    assert entry["included"] is False and "FileNotFoundError" in entry["problem"]
+    assert not (target / GUIDE).exists() and GUIDE not in manifest["files"]
+    assert f"{GUIDE} not included: FileNotFoundError" in capsys.readouterr().err
+    assert f"`{GUIDE}`（本次导出未能生成" in (target / "README.md").read_text(encoding="utf-8")
+    # everything else is there and verifies
+    assert manifest["tables"]["children.child"]["count"] == 2
+    assert _verify(target) is None

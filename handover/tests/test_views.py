@@ -47,6 +47,7 @@ def test_the_lead_starts_the_export_the_bureau_downloads_it(client_for, lead, bu
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert "manifest.json" in archive.namelist() and "data/json/children.child.json" in archive.namelist()
+    assert archive.read("用户手册.pdf").startswith(b"%PDF")  # the user guide, though the PDFs were not ticked
     assert "陈小雨" in archive.read("data/json/children.child.json").decode()
     assert AuditEntry.objects.filter(action="handover.download", username=bureau.username).count() == 1
 

@@ -10,15 +10,17 @@ from handover.export import HandoverError, export
 
 class Command(BaseCommand):
     help = ("Write everything the project holds into DIR (new or empty): every table as JSON and xlsx, each "
-            "child's and each case's PDF, every attachment, the audit log, a Chinese README and a manifest with "
-            "the SHA-256 of every file. With --passphrase-file every file but README.md and manifest.json is "
-            "encrypted (AES-256-GCM, key by scrypt; handover/crypto.py). --no-pdfs skips the PDFs (they take "
-            "about a second each: hours at 100,000 children; docs/benchmarks.md).")
+            "child's and each case's PDF, every attachment, the audit log, the user guide (用户手册.pdf), a Chinese "
+            "README and a manifest with the SHA-256 of every file. With --passphrase-file every file but README.md, "
+            "manifest.json and the user guide is encrypted (AES-256-GCM, key by scrypt; handover/crypto.py). "
+            "--no-pdfs skips the children's and cases' PDFs (they take about a second each: hours at 100,000 "
+            "children; docs/benchmarks.md); the user guide is always included.")
 
     def add_arguments(self, parser):
         parser.add_argument("directory")
         parser.add_argument("--passphrase-file", help="a file holding the passphrase (at least 12 characters)")
-        parser.add_argument("--no-pdfs", action="store_true", help="do not render the PDFs")
+        parser.add_argument("--no-pdfs", action="store_true",
+                            help="do not render each child's and each case's PDF (the user guide is still included)")
         parser.add_argument("--chunk-size", type=int, default=2000, help="rows read per database round trip")
 
     def handle(self, *args, directory, passphrase_file=None, no_pdfs=False, chunk_size=2000, **options):
@@ -40,3 +42,6 @@ class Command(BaseCommand):
                           f"in {time.monotonic() - started:.1f} s → {directory}")
         for missing in manifest["missing_attachments"]:
             self.stderr.write(f"attachment missing: {missing}")
+        for name, entry in manifest["documents"].items():
+            if not entry["included"]:
+                self.stderr.write(f"{name} not included: {entry['problem']}")
