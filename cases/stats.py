@@ -129,13 +129,16 @@ def period_figures(start: datetime.date, end: datetime.date, *, area: str | None
     return f
 
 
+def _filed(start: datetime.date, end: datetime.date):
+    return Incident.objects.filter(
+        reported_at__gte=day_start(start), reported_at__lt=day_start(end + datetime.timedelta(days=1)))
+
+
 def incident_figures(start: datetime.date, end: datetime.date, *, area: str | None = None) -> IncidentFigures:
     """Discovery reports filed in the period (by the place where the child was seen)."""
     from .models.incident import IncidentPolicy
 
-    incidents = in_area(Incident.objects.filter(
-        reported_at__gte=day_start(start), reported_at__lt=day_start(end + datetime.timedelta(days=1))),
-        area, "place")
+    incidents = in_area(_filed(start, end), area, "place")
     f = IncidentFigures()
     # 1. one aggregate: totals, delays, and each situation (a report may name several; JSON read as text)
     situations = {f"s_{s.value}": Count("id", filter=Q(situations_text__contains=f'"{s.value}"')) for s in Situation}
@@ -161,3 +164,12 @@ def incident_figures(start: datetime.date, end: datetime.date, *, area: str | No
     f.police_told, f.police_feedback_in_time, f.police_feedback_missing = (
         police["told"], police["in_time"], police["missing"])
     return f
+
+
+def incidents_of_area(start: datetime.date, end: datetime.date, *, area: str | None = None) -> int:
+    """Discovery reports filed in the period that the area's bureau sees (`Incident.objects.of_area`: about a
+    child living there, or with no child linked, seen there): a county bureau's dashboard count, equal to its
+    list. Not `incident_figures`' count by the place seen, which takes in children of other counties; for the
+    city (None) both are every report. One query."""
+    incidents = _filed(start, end)
+    return (incidents.of_area(area) if area else incidents).count()

@@ -53,7 +53,9 @@ def compute(area: str | None) -> dict:
     visits = visit_stats.period_figures(month_start, today, area=area)
     year_visits = visit_stats.period_figures(year_start, today, area=area)
     cases = case_stats.period_figures(month_start, today, area=area)
-    incidents = case_stats.incident_figures(month_start, today, area=area)
+    # a county bureau's discovery reports are those its list shows (Incident.objects.of_area, visible_to's rule):
+    # about its county's children, not every report seen in the county (the PDF's count, incident_figures)
+    incidents = case_stats.incidents_of_area(month_start, today, area=area)
     missed = {row.key: row.n for row in visit_stats.missed_high_risk_by_county(today, area=area)}
     risk = {r.key: r.n for r in registry.by_risk}
     visits_by_county = {r.key: r.n for r in visits.by_county}
@@ -65,7 +67,7 @@ def compute(area: str | None) -> dict:
         "high": risk.get(RiskLevel.HIGH, 0), "medium_high": risk.get(RiskLevel.MEDIUM_HIGH, 0),
         "assessments_overdue": registry.assessments_overdue, "benefit_gap": registry.benefit_gap,
         "visits": visits.total, "high_risk_missed": visits.high_risk_missed,
-        "cases_active": cases.active, "cases_opened": cases.opened, "incidents": incidents.total,
+        "cases_active": cases.active, "cases_opened": cases.opened, "incidents": incidents,
         # [code, name, children, {risk level: children}, visits this month, high/medium-high not yet visited]
         "counties": [[row.key, row.label, row.n, dict(registry.by_county_risk.get(row.key, {})),
                       visits_by_county.get(row.key, 0), missed.get(row.key, 0)] for row in registry.by_county],
@@ -78,7 +80,9 @@ def present(data: dict, user) -> dict:
     """The template's context from stored figures: translated labels, links to the filtered lists, charts.
 
     Every number links to the list behind it, with the filter that gives the same count (docs/reports.md,
-    "Dashboard"); a county bureau's links also name its county (its lists show only its county anyway)."""
+    "Dashboard"); a county bureau's links also name its county (its lists show only its county anyway). Its
+    discovery reports link with `area` (the reports that belong to the county: `Incident.objects.of_area`), not
+    `county` (the place seen), because that is what it counts and what its list may show."""
     area = data["area"] or None
     today, month_start = data["today"], data["month_start"]
     place = {"place_county": area} if area else {}
@@ -101,7 +105,7 @@ def present(data: dict, user) -> dict:
         *([(_("Cases opened in the period"), data["cases_opened"],
             url_with("cases:list", opened_from=month_start, opened_to=today))] if "cases_opened" in data else []),
         (_("Discovery reports filed"), data["incidents"],
-         url_with("cases:incident_list", reported_from=month_start, reported_to=today, **county)),
+         url_with("cases:incident_list", reported_from=month_start, reported_to=today, area=area)),
     ]
     counties = [{
         "name": name, "code": code, "total": total, "url": children_url(place_county=code),

@@ -44,7 +44,8 @@ def incident_list(request):
                                                              notices__notified_at__isnull=True))))
     if status in Incident.Status.values:
         incidents = incidents.filter(status=status)
-    # the dashboard's links (docs/reports.md): filed in a period (Shanghai dates), seen in a county
+    # the dashboard's links (docs/reports.md): filed in a period (Shanghai dates), seen in a county (`county`, as
+    # the PDF reports count), belonging to a county (`area`: its children's, as a county bureau sees and counts)
     period = {key: _date_param(request.GET.get(key)) for key in ("reported_from", "reported_to")}
     if day := period["reported_from"]:
         incidents = incidents.filter(reported_at__gte=day_start(day))
@@ -53,6 +54,9 @@ def incident_list(request):
     county = request.GET.get("county", "")
     if county.isdigit() and len(county) == 6:
         incidents = incidents.filter(place__code__startswith=county)
+    area = request.GET.get("area", "")
+    if area.isdigit() and len(area) == 6:
+        incidents = incidents.of_area(area)
     incidents = list(incidents[:200])
     # Listing names children and what happened to them: the listing itself is a view to audit.
     audit(user=request.user, action="incident.list", request=request, ids=[i.pk for i in incidents])

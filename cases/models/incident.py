@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from accounts.fields import EncryptedCharField, EncryptedTextField
 from accounts.policy import Can
 from children.models import Child
+from divisions.models import code_prefix
 
 __all__ = [
     "Incident", "IncidentMeasure", "IncidentNotice", "IncidentQuerySet", "Need", "Recipient", "Situation",
@@ -146,6 +147,12 @@ class IncidentPolicy(models.Model):
         return datetime.timedelta(days=self.police_feedback_days)
 
 
+def _belonging(children, places: Q) -> Q:
+    """The scoping rule: a report belongs to its child's area; a report about a child not in the registry, to the
+    place where the child was seen."""
+    return Q(child__in=children) | (Q(child__isnull=True) & places)
+
+
 class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "IncidentQuerySet":
         """A report belongs to its child's county; a report about a child not in the registry, to its place."""
@@ -155,10 +162,18 @@ class IncidentQuerySet(models.QuerySet):
             return self
         if not user.can(Can.SEE_AREA):
             return self.none()
-        scope = Q(child__in=Child.objects.visible_to(user)) | (Q(child__isnull=True) & user.area_q("place__code"))
+        scope = _belonging(Child.objects.visible_to(user), user.area_q("place__code"))
         if user.can(Can.HAVE_CASELOAD):  # a worker also sees what they filed themselves
             scope |= Q(reported_by=user)
         return self.filter(scope)
+
+    def of_area(self, code: str) -> "IncidentQuerySet":
+        """The reports an area's bureau sees (visible_to's rule with `code` as the scope): about a child living
+        there, or, with no child linked, seen there. Not the reports seen there about children of other areas.
+        A county bureau's dashboard counts these and its list's `area` filter shows them (docs/reports.md)."""
+        prefix = code_prefix(code)
+        return self.filter(_belonging(Child.objects.filter(residence__code__startswith=prefix),
+                                      Q(place__code__startswith=prefix)))
 
     def open(self) -> "IncidentQuerySet":
         return self.filter(status=Incident.Status.OPEN)

@@ -2,7 +2,9 @@
 (issue 15: registry, entries, risk levels, reassessments, 应享未享, visits this month / by county / by type
 since the contract year began, children missed by the monthly home visit, cases open and opened, discovery
 reports). Followed over HTTP as the lead, the supervisor, the city bureau and a county bureau, whose links
-show its county only."""
+show its county only — also with a discovery report seen in one county about a child of another, which belongs
+to the child's county (Incident.objects.visible_to): that county's bureau counts and sees it, the county where it
+was seen neither counts nor sees it."""
 
 import datetime
 from urllib.parse import urlsplit
@@ -12,7 +14,9 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from accounts.dates import local_today
+from accounts.policy import Role
 from cases.models import Case, Incident
+from cases.stats import incident_figures
 from children.models import Child, RiskLevel
 from children.tests.factories import ChildFactory
 from visits.models import Visit
@@ -47,7 +51,8 @@ def make_county(worker, village, today):
 
 
 def rows_of(response) -> list:
-    """The rows a list shows, and the residence code of each one's child (or place)."""
+    """The rows a list shows, and the residence code of each one's child (or, for a discovery report about a
+    child not in the registry, the place where it was seen)."""
     assert response.status_code == 200
     context, view = response.context, response.resolver_match.view_name
     if view in ("children:list", "visits:visit_list"):
@@ -59,7 +64,8 @@ def rows_of(response) -> list:
         assert context["count"] == len(context["cases"])
         return [case.child.residence_id for case in context["cases"]]
     if view == "cases:incident_list":
-        return [incident.place_id for incident in context["incidents"]]
+        return [incident.child.residence_id if incident.child else incident.place_id
+                for incident in context["incidents"]]
     raise AssertionError(f"a dashboard link to {view}")
 
 
@@ -82,13 +88,13 @@ def two_counties(contract, worker):
     return today
 
 
-@pytest.mark.parametrize("persona", ["lead", "supervisor", "bureau", "county_bureau"])
-def test_every_number_equals_the_rows_of_the_list_it_links_to(persona, two_counties, request, client_for):
-    user = request.getfixturevalue(persona)
-    client = client_for(user)
+def follow_every_number(client, county: str | None = None) -> dict[str, tuple[int, list]]:
+    """Open the dashboard, follow every number's link, check the list shows that many rows (and, for a county
+    bureau, only its county's); the headline numbers by label with the rows of their lists."""
     response = client.get(reverse("reports:dashboard"))
     page = response.content.decode()
-    kinds = set()
+    kinds, headline = set(), {str(label) for label, _value, _url in response.context["headline"]}
+    followed = {}
     for label, value, url in every_number(response.context):
         assert url, f"{label}: no link"
         assert f'href="{url}"'.replace("&", "&amp;") in page, label
@@ -96,9 +102,56 @@ def test_every_number_equals_the_rows_of_the_list_it_links_to(persona, two_count
         kinds.add(resolve(urlsplit(url).path).view_name)
         places = rows_of(listing)
         assert len(places) == value, (label, url)
-        if persona == "county_bureau":
-            assert all(code.startswith("440823") for code in places), (label, places)
+        if county:
+            assert all(code.startswith(county) for code in places), (label, places)
+        if label in headline:
+            followed[label] = (value, places)
     assert kinds == {"children:list", "visits:visit_list", "cases:list", "cases:incident_list"}
+    return followed
+
+
+@pytest.mark.parametrize("persona", ["lead", "supervisor", "bureau", "county_bureau"])
+def test_every_number_equals_the_rows_of_the_list_it_links_to(persona, two_counties, request, client_for):
+    user = request.getfixturevalue(persona)
+    follow_every_number(client_for(user), "440823" if persona == "county_bureau" else None)
+
+
+@pytest.fixture
+def seen_in_chikan_about_a_suixi_child(two_counties, worker):
+    """Besides each county's own: a report this month by 赤坎区's worker of a 遂溪县 child seen in 赤坎区, and one
+    of a child not in the registry seen in 遂溪县 (it belongs to the place)."""
+    child = ChildFactory(residence_id=SUIXI_VILLAGE, risk_level=RiskLevel.LOW)
+    now = timezone.now()
+    Incident.objects.create(situations=["alone"], child=None, child_description="约八岁男孩", discovered_at=now,
+                            place_id=SUIXI_VILLAGE, reporter_kind="self", reported_by=worker, reported_at=now)
+    return Incident.objects.create(situations=["alone"], child=child, discovered_at=now, place_id=CHIKAN_VILLAGE,
+                                   reporter_kind="self", reported_by=worker, reported_at=now)
+
+
+@pytest.mark.parametrize("persona, county, reports", [
+    ("chikan_bureau", "440802", 1),  # its own child's report only: the Suixi child is not its to count or see
+    ("county_bureau", "440823", 3),  # 遂溪县: its own child's, its child's seen in 赤坎区, the unknown child's
+    ("bureau", None, 4),
+])
+def test_a_report_seen_in_one_county_about_a_child_of_another(persona, county, reports, user_factory, request,
+                                                              seen_in_chikan_about_a_suixi_child, client_for):
+    if persona == "chikan_bureau":
+        user = user_factory(Role.COUNTY_BUREAU, ["440802"], "county_bureau_chikan")
+    else:
+        user = request.getfixturevalue(persona)
+    followed = follow_every_number(client_for(user), county)
+    assert followed["发现报告"][0] == reports
+    assert followed["发现报告"][1].count(SUIXI_VILLAGE) == (0 if persona == "chikan_bureau" else 3)
+
+
+def test_the_per_county_count_by_place_seen_has_its_list_too(seen_in_chikan_about_a_suixi_child, bureau, client_for):
+    """The PDF reports count a county's discovery reports by the place seen (cases.stats.incident_figures); the
+    list's `county` filter gives the same rows for the city: the crossing report is 赤坎区's there."""
+    today = local_today()
+    client = client_for(bureau)
+    for county, n in [("440802", 2), ("440823", 2)]:
+        url = reverse("cases:incident_list") + f"?reported_from={today.replace(day=1)}&reported_to={today}&county={county}"
+        assert len(rows_of(client.get(url))) == n == incident_figures(today.replace(day=1), today, area=county).total
 
 
 def test_the_numbers_are_not_all_zero_and_a_county_bureau_sees_half(two_counties, lead, county_bureau, client_for):
