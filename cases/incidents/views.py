@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,8 @@ from ..models import Incident, IncidentPolicy, Need, Recipient
 from . import services
 from .clock import filing_delay, notice_clock
 from .forms import FeedbackForm, IncidentForm, LinkChildForm, MeasureForm, NoticeForm
+
+INCIDENTS_PER_PAGE = 50
 
 
 def _date_param(value: str | None) -> datetime.date | None:
@@ -57,12 +60,13 @@ def incident_list(request):
     area = request.GET.get("area", "")
     if area.isdigit() and len(area) == 6:
         incidents = incidents.of_area(area)
-    incidents = list(incidents[:200])
+    # Paged (the dashboard's number must be the rows its link shows, also in a month of more than a page).
+    page = Paginator(incidents, INCIDENTS_PER_PAGE).get_page(request.GET.get("page"))
     # Listing names children and what happened to them: the listing itself is a view to audit.
-    audit(user=request.user, action="incident.list", request=request, ids=[i.pk for i in incidents])
+    audit(user=request.user, action="incident.list", request=request, ids=[i.pk for i in page])
     can_file = request.user.can(Can.DO_CASEWORK)
     return render(request, "cases/incident_list.html", {
-        "incidents": incidents, "status": status, "statuses": Incident.Status.choices, "can_file": can_file,
+        "incidents": page, "page": page, "status": status, "statuses": Incident.Status.choices, "can_file": can_file,
         "period": period if any(period.values()) else None})
 
 

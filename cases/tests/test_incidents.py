@@ -447,11 +447,11 @@ def test_incident_list_query_count_does_not_grow(client_for, worker, django_asse
         file(worker, ChildFactory())
 
     def count_queries():
-        # session, user, savepoint of the request's transaction, the worker's area codes, the listing
-        # (children scoped by a subquery, recipients not yet told counted in the same query), savepoint,
+        # session, user, savepoint of the request's transaction, the worker's area codes, the count for the
+        # pager, the page (children scoped by a subquery, recipients not yet told counted in the same query), savepoint,
         # the audit chain's last entry, the new entry, release, the nav's unread count, release;
         # on PostgreSQL one more: the advisory lock that keeps concurrent audit writers in order.
-        with django_assert_num_queries(11 + (connection.vendor == "postgresql")) as captured:
+        with django_assert_num_queries(12 + (connection.vendor == "postgresql")) as captured:
             client.get(reverse("cases:incident_list"))
         return len(captured)
 
@@ -552,3 +552,24 @@ def test_logging_an_unknown_recipient_is_404(client_for, worker, child):
     incident = file(worker, child)
     url = reverse("cases:incident_log_notice", args=[incident.pk, "newspaper"])
     assert client_for(worker).post(url, {}).status_code == 404
+
+
+def test_the_list_pages_its_reports_and_counts_them_all(client_for, worker):
+    """The list once stopped at 200 rows: a month of more reports than that showed fewer than the dashboard
+    counted. Now it pages (50 a page) and the period line counts every report of the filter."""
+    from cases.incidents.views import INCIDENTS_PER_PAGE
+
+    child = ChildFactory(social_worker=worker)
+    now = timezone.now()
+    Incident.objects.bulk_create([
+        Incident(situations=["alone"], child=child, discovered_at=now, place_id=child.residence_id,
+                 reporter_kind="self", reported_by=worker, reported_at=now) for _ in range(INCIDENTS_PER_PAGE + 3)])
+    client = client_for(worker)
+    day = timezone.localdate().isoformat()
+    first = client.get(reverse("cases:incident_list"), {"reported_from": day, "reported_to": day})
+    assert len(first.context["incidents"]) == INCIDENTS_PER_PAGE
+    body = first.content.decode()
+    assert f"至{day}：{INCIDENTS_PER_PAGE + 3}份。" in body
+    assert f'href="?reported_from={day}&amp;reported_to={day}&amp;page=2"' in body
+    second = client.get(reverse("cases:incident_list"), {"reported_from": day, "reported_to": day, "page": 2})
+    assert len(second.context["incidents"]) == 3

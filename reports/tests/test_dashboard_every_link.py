@@ -55,17 +55,16 @@ def rows_of(response) -> list:
     child not in the registry, the place where it was seen)."""
     assert response.status_code == 200
     context, view = response.context, response.resolver_match.view_name
-    if view in ("children:list", "visits:visit_list"):
+    if view in ("children:list", "visits:visit_list", "cases:incident_list"):
         page = context["page"]
         assert page.paginator.count == len(page.object_list)  # small data: one page shows them all
         items = list(page.object_list)
+        if view == "cases:incident_list":
+            return [incident.child.residence_id if incident.child else incident.place_id for incident in items]
         return [getattr(item, "child", item).residence_id for item in items]
     if view == "cases:list":
         assert context["count"] == len(context["cases"])
         return [case.child.residence_id for case in context["cases"]]
-    if view == "cases:incident_list":
-        return [incident.child.residence_id if incident.child else incident.place_id
-                for incident in context["incidents"]]
     raise AssertionError(f"a dashboard link to {view}")
 
 
