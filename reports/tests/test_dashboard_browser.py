@@ -43,6 +43,17 @@ def test_the_charts_are_drawn_beside_their_tables(width, live_server, browser_pa
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"dashboard_{width}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # the county table's headers wrap at a readable width (three lines at most), not one character a line; on a
+    # phone the table scrolls sideways in its box and the county's name stays in view
+    heights = page.eval_on_selector_all("#table-counties thead th", "cells => cells.map(c => c.offsetHeight)")
+    line = page.eval_on_selector("#table-counties thead th", "c => parseFloat(getComputedStyle(c).lineHeight)")
+    assert max(heights) <= 3 * line + 16, heights
+    box = page.locator("#table-counties").locator("xpath=..")
+    if width >= 768:  # on a desktop the whole table shows, no column cut off
+        assert box.evaluate("b => b.scrollWidth <= b.clientWidth")
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth }")
+    name = page.locator("#table-counties tbody th").first.bounding_box()
+    assert name["x"] >= 0 and name["x"] + name["width"] <= width
     # a bar opens the list behind it: the visit types chart's first bar
     page.locator("#chart-visit-types").scroll_into_view_if_needed()
     box = page.locator("#chart-visit-types").bounding_box()
