@@ -132,11 +132,13 @@ class PdfAddresses(Addresses):
         return f"{self.slug}--{anchor}"
 
     width_for: object = None  # width_for(name) -> "63mm": how wide the screenshot is printed
+    # file_for(name) -> the file printed for the screenshot (render.py: a copy at print resolution), or None
+    file_for: object = None
     schemes = frozenset({"http", "https", "file"})
     ids_on_headings = True
 
     def image(self, name):
-        path = image_path(name)
+        path = self.file_for(name) if self.file_for and image_path(name) else image_path(name)
         return path.as_uri() if path else ""
 
     def image_style(self, name):

@@ -7,10 +7,22 @@ The PDF depends only on files of the repository (docs/guide/, this module, its t
 once for each state of them: `cached_pdf()` keeps it under PROTECTED_MEDIA_ROOT/guide/, named by a
 fingerprint of those files' sizes and modification times; the /help/ page serves that file, and
 `manage.py make_guide` writes the same PDF to a path of its own (var/guide/用户手册.pdf by default).
+
+The screenshots are not embedded as they are: WeasyPrint turns a palette PNG into an RGB image (three bytes
+a pixel, re-compressed at each render), and a phone's shot, taken at 2×, has more pixels than its printed
+width can show; the PDF was 24 MB and spent a third of its render re-compressing them. Each screenshot is
+embedded at print resolution (at most PRINT_DPI over its printed width: a phone's 750 px over 75 mm become
+591 px; a desktop's 1280 px over 178 mm, 183 dpi, stay) as a palette image: WeasyPrint is given a JPEG of
+the copy, which it embeds as it is, and _palette_images() then puts the copy's palette PNG data in its place
+(a PDF "Indexed" image). The copies are made once for each content of a screenshot, under
+PROTECTED_MEDIA_ROOT/guide/print/ (docs/guide/README.md has the figures).
 """
 
 import hashlib
+import io
 import os
+import re
+import struct
 import tempfile
 from pathlib import Path
 
@@ -35,24 +47,141 @@ DESKTOP_MM_PER_PX = PAGE_WIDTH_MM / 1280  # a 1280 px desktop shot fills the wid
 PHONE_MAX_PX = 750  # a whole 375 px phone screen at 2×
 
 
-def _image_width(name: str, *, phone: bool) -> str:
+PRINT_DPI = 200      # the most pixels per printed inch a screenshot keeps in the PDF
+JPEG_QUALITY = 85    # without chroma subsampling: the red/green of the risk badges and thin text stay sharp
+PRINT_COPY = "v1"    # part of each copy's name: change it when the way the copies are made changes
+MARKER = b"tonghu-guide-print:"  # in each copy's JPEG comment: which copy an image of the PDF is
+FOUND_MARKER = re.compile(re.escape(MARKER) + rb"([0-9a-z.-]+)")
+COPY_IN_HTML = re.compile(r'src="file://[^"]*/print/([0-9a-z.-]+)\.jpg"')
+
+
+def _printed_mm(name: str, *, phone: bool) -> float:
     from PIL import Image
 
     path = pages.image_path(name)
     if path is None:
-        return f"{PAGE_WIDTH_MM}mm"
+        return PAGE_WIDTH_MM
     with Image.open(path) as image:
         width, height = image.size
     phone = phone and width <= PHONE_MAX_PX  # a desktop page shown in a phone chapter is printed as one
     mm = width * (PHONE_MM_PER_PX if phone else DESKTOP_MM_PER_PX)
-    mm = min(mm, PAGE_WIDTH_MM, MAX_HEIGHT_MM * width / max(height, 1))
-    return f"{mm:.1f}mm"
+    return round(min(mm, PAGE_WIDTH_MM, MAX_HEIGHT_MM * width / max(height, 1)), 1)
+
+
+def _image_width(name: str, *, phone: bool) -> str:
+    return f"{_printed_mm(name, phone=phone):.1f}mm"
+
+
+def print_dir() -> Path:
+    return cache_dir() / "print"
+
+
+def print_width(width_px: int, printed_mm: float) -> int:
+    """The width in pixels of the copy of a `width_px` wide screenshot printed `printed_mm` wide."""
+    return max(1, min(width_px, round(printed_mm / 25.4 * PRINT_DPI)))
+
+
+def _print_copy(name: str, *, phone: bool) -> Path:
+    """The JPEG of the screenshot `name` at print resolution that WeasyPrint embeds (as it is: it re-encodes a
+    PNG), with beside it, when that is smaller, the same pixels as a palette PNG (<stem>.png) that
+    _palette_images() puts in its place. Named <name>.<content hash>-<width>-<PRINT_COPY>: made once for each
+    content of the screenshot (cached_pdf() removes the copies its PDF does not use)."""
+    from PIL import Image
+
+    data = pages.image_path(name).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()[:24]
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+        px = print_width(width, _printed_mm(name, phone=phone))
+        stem = f"{name}.{digest}-{px}-{PRINT_COPY}"
+        jpeg_path, png_path = print_dir() / f"{stem}.jpg", print_dir() / f"{stem}.png"
+        if jpeg_path.exists():
+            return jpeg_path
+        if px < width or image.mode != "P" or "transparency" in image.info:
+            copy = image.convert("RGB")
+            if px < width:
+                copy = copy.resize((px, max(1, round(height * px / width))), Image.Resampling.LANCZOS)
+            palette = copy.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        else:  # a screenshot's own palette PNG, printed at its size: its pixels exactly
+            palette = image.copy()
+            copy = image.convert("RGB")
+    jpeg, png = io.BytesIO(), io.BytesIO()
+    copy.save(jpeg, format="JPEG", quality=JPEG_QUALITY, subsampling=0, comment=MARKER + stem.encode())
+    palette.save(png, format="PNG", bits=8)  # optimize=True: 5 % smaller, 6 times slower
+    print_dir().mkdir(parents=True, exist_ok=True)
+    if len(_png_chunks(png.getvalue())["IDAT"]) < jpeg.tell():
+        _write(png_path, png.getvalue())
+    _write(jpeg_path, jpeg.getvalue())  # last: the copy is complete once its JPEG is there
+    return jpeg_path
+
+
+def _write(path: Path, data: bytes):
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".copy-", suffix=path.suffix)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temporary, path)
+
+
+def _png_chunks(data: bytes) -> dict[str, bytes]:
+    """IHDR, PLTE and IDAT (all IDAT chunks joined) of a PNG."""
+    chunks, offset = {"IDAT": b""}, 8
+    while offset < len(data):
+        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        body = data[offset + 8:offset + 8 + length]
+        kind = kind.decode("latin-1")
+        chunks[kind] = chunks.get(kind, b"") + body if kind == "IDAT" else body
+        offset += 12 + length
+    return chunks
+
+
+def _palette_images(pdf: bytes) -> bytes:
+    """The PDF with each screenshot's JPEG replaced by its palette PNG where there is one: an indexed image
+    (a palette of up to 256 colours, one byte a pixel, compressed with the PNG's own predictors), which for a
+    screenshot is a fraction of the JPEG or of the RGB image WeasyPrint would make of a PNG."""
+    if MARKER not in pdf:  # no copy in it (a test's stand-in for WeasyPrint)
+        return pdf
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, NumberObject
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    seen = set()
+    for page in writer.pages:
+        xobjects = page.get("/Resources", {}).get("/XObject")
+        if not xobjects or id(xobjects := xobjects.get_object()) in seen:
+            continue
+        seen.add(id(xobjects))
+        for ref in xobjects.values():
+            image = ref.get_object()
+            if image.get("/Subtype") != "/Image" or image.get("/Filter") != "/DCTDecode" or id(image) in seen:
+                continue
+            seen.add(id(image))
+            found = FOUND_MARKER.search(image._data[:1024])
+            png = print_dir() / f"{found[1].decode()}.png" if found else None
+            if png is None or not png.exists():
+                continue
+            chunks = _png_chunks(png.read_bytes())
+            width, height, bits, color_type = struct.unpack(">IIBB", chunks["IHDR"][:10])
+            if (bits, color_type) != (8, 3) or (width, height) != (image["/Width"], image["/Height"]):
+                continue
+            image._data = chunks["IDAT"]
+            image[NameObject("/Filter")] = NameObject("/FlateDecode")
+            image[NameObject("/DecodeParms")] = DictionaryObject({
+                NameObject("/Predictor"): NumberObject(15), NameObject("/Colors"): NumberObject(1),
+                NameObject("/BitsPerComponent"): NumberObject(8), NameObject("/Columns"): NumberObject(width)})
+            image[NameObject("/ColorSpace")] = ArrayObject([
+                NameObject("/Indexed"), NameObject("/DeviceRGB"), NumberObject(len(chunks["PLTE"]) // 3 - 1),
+                ByteStringObject(chunks["PLTE"])])
+            image[NameObject("/BitsPerComponent")] = NumberObject(8)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _chapter(chapter) -> dict:
     text = pages.read(chapter.SLUG)
     phone = chapter.WIDTH < 768
-    addresses = pages.PdfAddresses(slug=chapter.SLUG, width_for=lambda name: _image_width(name, phone=phone))
+    addresses = pages.PdfAddresses(slug=chapter.SLUG, width_for=lambda name: _image_width(name, phone=phone),
+                                   file_for=lambda name: _print_copy(name, phone=phone))
     return {"slug": chapter.SLUG, "title": pages.title_of(text, chapter.TITLE),
             "sections": [{"anchor": addresses.anchor(anchor), "title": title}
                          for anchor, title in pages.sections(text)],
@@ -68,15 +197,16 @@ def html() -> str:
         "chapters": [_chapter(chapter) for chapter in chapters()], "generated_on": timezone.localdate()})
 
 
-def render_pdf() -> bytes:
-    return html_to_pdf(html())
+def render_pdf(page: str | None = None) -> bytes:
+    """The PDF of the guide (of `page`, the guide's html(), when it has been made already)."""
+    return _palette_images(html_to_pdf(page or html()))
 
 
-def save_pdf(path: Path) -> Path:
+def save_pdf(path: Path, page: str | None = None) -> Path:
     """Render the guide into `path` (written whole or not at all)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = render_pdf()
+    data = render_pdf(page)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".guide-", suffix=".pdf")
     with os.fdopen(handle, "wb") as out:
         out.write(data)
@@ -110,8 +240,13 @@ def cached_pdf() -> Path:
     since the last one (which is then removed), else the file already rendered."""
     path = cache_dir() / f"guide-{fingerprint()}.pdf"
     if not path.exists():
-        save_pdf(path)
+        page = html()
+        save_pdf(path, page)
         for old in cache_dir().glob("guide-*.pdf"):
             if old != path:
                 old.unlink(missing_ok=True)
+        used = set(COPY_IN_HTML.findall(page))
+        for copy in [*print_dir().glob("*.jpg"), *print_dir().glob("*.png")]:  # of screenshots since retaken
+            if copy.name.rsplit(".", 1)[0] not in used:
+                copy.unlink(missing_ok=True)
     return path

@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.core.management import call_command
+from PIL import Image
 from pypdf import PdfReader
 
 from accounts.models import AuditEntry
@@ -47,7 +48,7 @@ def test_make_guide_writes_the_whole_guide_as_one_pdf_with_its_fonts_embedded(tm
 def test_screenshots_fit_the_page_and_a_phones_are_narrower(guide_copy):
     html = render.html()
     widths = {name: float(mm) for name, mm in re.findall(
-        r'src="file://[^"]*/images/([a-z0-9-]+)\.png" style="width: ([0-9.]+)mm"', html)}
+        r'src="file://[^"]*/print/([a-z0-9-]+)\.[0-9a-z-]+\.jpg" style="width: ([0-9.]+)mm"', html)}
     assert widths
     assert max(widths.values()) <= render.PAGE_WIDTH_MM
     phone = [widths[name] for name in widths if name.startswith("social-worker-")]
@@ -71,6 +72,8 @@ def test_download_renders_once_per_state_of_the_chapters_and_is_audited(client_f
     assert b"".join(client.get("/help/pdf/").streaming_content) == b"%PDF-1.7 guide 1"
     assert len(renders) == 1
     assert AuditEntry.objects.filter(action="guide.download", username=worker.username).count() == 2
+    copies = {path.name: path.stat().st_ino for path in render.print_dir().iterdir()}
+    assert any(name.startswith("lead-home.") for name in copies)
 
     chapter = guide_copy / "lead.md"
     chapter.write_text(chapter.read_text() + "\n更新的一段。\n")
@@ -79,6 +82,17 @@ def test_download_renders_once_per_state_of_the_chapters_and_is_audited(client_f
     assert b"".join(client.get("/help/pdf/").streaming_content) == b"%PDF-1.7 guide 2"
     assert "更新的一段。" in renders[-1]
     assert [path.name for path in render.cache_dir().glob("guide-*.pdf")] == [f"guide-{render.fingerprint()}.pdf"]
+    # The screenshots' print copies were made for the first render and kept for the second.
+    assert {path.name: path.stat().st_ino for path in render.print_dir().iterdir()} == copies
+
+    # A screenshot retaken: its copies are made again, the old ones removed.
+    shot = guide_copy / "images" / "lead-home.png"
+    shot.write_bytes((guide_copy / "images" / "supervisor-home.png").read_bytes())
+    os.utime(shot, (later + 5, later + 5))
+    assert b"".join(client.get("/help/pdf/").streaming_content) == b"%PDF-1.7 guide 3"
+    now = {path.name for path in render.print_dir().iterdir()}
+    assert {name for name in now if name.startswith("lead-home.")}.isdisjoint(copies)
+    assert {name for name in copies if not name.startswith("lead-home.")} <= now
 
 
 def test_help_pages_offer_the_pdf(client_for, worker):
@@ -99,3 +113,35 @@ def test_contents_give_the_page_each_section_starts_on(guide_copy, tmp_path):
     for title, number in listed.items():
         page = next(number for number, page in enumerate(text, start=1) if number > 2 and title in page)
         assert int(listed[title]) == page, f"{title}: contents say {listed[title]}, it is on page {page}"
+
+
+def test_screenshots_are_embedded_at_print_resolution_as_palette_images(tmp_path):
+    """A phone's screenshot (750 px, taken at 2×) is printed 75 mm wide: the PDF holds it at PRINT_DPI, not
+    at its own size; and as a palette image, not as the RGB image WeasyPrint makes of a PNG (three bytes a
+    pixel: the PDF was 2.8 times the size of the screenshots, 24 MB)."""
+    target = tmp_path / "guide.pdf"
+    call_command("make_guide", "--pdf-only", "--pdf", str(target), stdout=io.StringIO())
+    images = {}
+    for page in PdfReader(target).pages:
+        for ref in page["/Resources"]["/XObject"].values():
+            image = ref.get_object()
+            if image["/Subtype"] == "/Image":
+                images[ref.idnum] = image
+    sources = sorted(pages.images_dir().glob("*.png"))
+    assert len(images) >= len({path.read_bytes() for path in sources}) * 0.9  # the chapters show nearly all
+    # Each image is as many pixels wide as its screenshot is printed wide at PRINT_DPI (or fewer: its own).
+    printed = re.findall(r'src="file://[^"]*/print/([a-z0-9-]+)\.[0-9a-z-]+\.jpg" style="width: ([0-9.]+)mm"',
+                         render.html())
+    expected = set()
+    for name, mm in printed:
+        with Image.open(pages.image_path(name)) as shot:
+            width, height = shot.size
+        px = render.print_width(width, float(mm))
+        expected.add((px, round(height * px / width)))
+        if name.startswith("social-worker-"):
+            assert px <= 591 < width  # a phone's 750 px printed 75 mm wide (or narrower)
+    assert {(image["/Width"], image["/Height"]) for image in images.values()} <= expected
+    # (a copy stays a JPEG where that is smaller: a photograph, say; the screenshots are not)
+    indexed = [image for image in images.values() if image["/ColorSpace"][0] == "/Indexed"]
+    assert len(indexed) >= 0.9 * len(images)
+    assert target.stat().st_size < 1.25 * sum(path.stat().st_size for path in sources)
