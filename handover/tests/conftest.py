@@ -2,7 +2,7 @@
 
 Every hand-over carries the user guide as one PDF (guide/hooks.py → handover/documents.py), rendered by
 guide.render.cached_pdf() into PROTECTED_MEDIA_ROOT/guide/, which is new for every test. The real guide
-(docs/guide/ with its screenshots) takes 30–40 s to render, so these tests point the guide at a short one —
+(docs/guide/ with its screenshots) takes 15–25 s to render (docs/benchmarks.md), so these tests point the guide at a short one —
 the index and one paragraph per chapter, the same template, fonts and renderer — and only
 test_guide_in_handover.py renders the real one (it overrides `guide_docs`)."""
 

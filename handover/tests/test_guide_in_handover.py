@@ -1,4 +1,4 @@
-"""The real user guide in the hand-over: the whole of docs/guide/ rendered (30–40 s, the one test of the
+"""The real user guide in the hand-over: the whole of docs/guide/ rendered (15–25 s, the one test of the
 hand-over that renders it; the others render a short guide, conftest.py), at the top of an encrypted package,
 readable without the passphrase, the same PDF the /help/ page serves."""
 
