@@ -232,6 +232,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # VISIT_PENDING_PHOTO_DAYS: row and file removed (docs/privacy.md, "Photos waiting for their visit").
     "visits-purge-abandoned-photos": {"task": "visits.tasks.purge_abandoned_photos",
                                       "schedule": crontab(hour=3, minute=40)},
+    # The user guide's PDF rendered after a deployment changed docs/guide/, before its first download (a
+    # crontab, not an interval: beat does not send it at start-up, when the worker has other work).
+    "guide-prepare-pdf": {"task": "guide.tasks.prepare_pdf", "schedule": crontab(minute=50)},
 }
 # Days a photo kept for a visit form sent back waits for the visit to be saved before it is removed: longer
 # than a form is expected to stay open on a phone (a form sent back on Friday evening, saved on Monday).

@@ -145,3 +145,20 @@ def test_screenshots_are_embedded_at_print_resolution_as_palette_images(tmp_path
     indexed = [image for image in images.values() if image["/ColorSpace"][0] == "/Indexed"]
     assert len(indexed) >= 0.9 * len(images)
     assert target.stat().st_size < 1.25 * sum(path.stat().st_size for path in sources)
+
+
+def test_beat_prepares_the_pdf_so_the_first_download_does_not_wait(client_for, worker, guide_copy, monkeypatch):
+    from celery import current_app
+    from django.conf import settings
+
+    from guide.tasks import prepare_pdf
+
+    renders = []
+    monkeypatch.setattr(render, "html_to_pdf", lambda html: renders.append(html) or b"%PDF-1.7 prepared")
+    entry = settings.CELERY_BEAT_SCHEDULE["guide-prepare-pdf"]
+    assert entry["task"] == "guide.tasks.prepare_pdf" and entry["task"] in current_app.tasks
+    assert prepare_pdf.apply().get() == f"guide-{render.fingerprint()}.pdf"
+    assert prepare_pdf.apply().get() == f"guide-{render.fingerprint()}.pdf"  # nothing changed: not rendered again
+    assert len(renders) == 1
+    assert b"".join(client_for(worker).get("/help/pdf/").streaming_content) == b"%PDF-1.7 prepared"
+    assert len(renders) == 1  # the download served the prepared file
