@@ -61,7 +61,8 @@ def incident_list(request):
     if area.isdigit() and len(area) == 6:
         incidents = incidents.of_area(area)
     # Paged (the dashboard's number must be the rows its link shows, also in a month of more than a page).
-    page = Paginator(incidents, INCIDENTS_PER_PAGE).get_page(request.GET.get("page"))
+    # newest first, said here: the Count() above groups the query, and Django drops Meta.ordering from grouped ones
+    page = Paginator(incidents.order_by("-reported_at", "-id"), INCIDENTS_PER_PAGE).get_page(request.GET.get("page"))
     # Listing names children and what happened to them: the listing itself is a view to audit.
     audit(user=request.user, action="incident.list", request=request, ids=[i.pk for i in page])
     can_file = request.user.can(Can.DO_CASEWORK)

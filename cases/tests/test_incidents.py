@@ -561,15 +561,18 @@ def test_the_list_pages_its_reports_and_counts_them_all(client_for, worker):
 
     child = ChildFactory(social_worker=worker)
     now = timezone.now()
-    Incident.objects.bulk_create([
-        Incident(situations=["alone"], child=child, discovered_at=now, place_id=child.residence_id,
-                 reporter_kind="self", reported_by=worker, reported_at=now) for _ in range(INCIDENTS_PER_PAGE + 3)])
+    times = [now - datetime.timedelta(minutes=INCIDENTS_PER_PAGE + 3 - n) for n in range(INCIDENTS_PER_PAGE + 3)]
+    Incident.objects.bulk_create([  # filed oldest first: the newest has the highest key
+        Incident(situations=["alone"], child=child, discovered_at=at, place_id=child.residence_id,
+                 reporter_kind="self", reported_by=worker, reported_at=at) for at in times])
+    newest_first = list(Incident.objects.order_by("-reported_at", "-id").values_list("pk", flat=True))
     client = client_for(worker)
-    day = timezone.localdate().isoformat()
-    first = client.get(reverse("cases:incident_list"), {"reported_from": day, "reported_to": day})
-    assert len(first.context["incidents"]) == INCIDENTS_PER_PAGE
+    period = {"reported_from": timezone.localdate(times[0]).isoformat(), "reported_to": timezone.localdate().isoformat()}
+    first = client.get(reverse("cases:incident_list"), period)
+    assert [i.pk for i in first.context["incidents"]] == newest_first[:INCIDENTS_PER_PAGE]  # newest first
     body = first.content.decode()
-    assert f"至{day}：{INCIDENTS_PER_PAGE + 3}份。" in body
-    assert f'href="?reported_from={day}&amp;reported_to={day}&amp;page=2"' in body
-    second = client.get(reverse("cases:incident_list"), {"reported_from": day, "reported_to": day, "page": 2})
-    assert len(second.context["incidents"]) == 3
+    assert f"至{period['reported_to']}：{INCIDENTS_PER_PAGE + 3}份。" in body
+    assert (f'href="?reported_from={period["reported_from"]}&amp;reported_to={period["reported_to"]}&amp;page=2"'
+            in body)
+    second = client.get(reverse("cases:incident_list"), {**period, "page": 2})
+    assert [i.pk for i in second.context["incidents"]] == newest_first[INCIDENTS_PER_PAGE:]
