@@ -138,7 +138,9 @@ class PdfAddresses(Addresses):
     ids_on_headings = True
 
     def image(self, name):
-        path = self.file_for(name) if self.file_for and image_path(name) else image_path(name)
+        path = image_path(name)
+        if path and self.file_for:
+            path = self.file_for(name)
         return path.as_uri() if path else ""
 
     def image_style(self, name):

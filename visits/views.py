@@ -54,8 +54,7 @@ def visit_create(request, child_pk):
                "type": Visit.Type.PHONE if kind == DueVisit.Kind.CALL else Visit.Type.HOME}
     form = VisitForm(request.POST or None, request.FILES or None, initial=initial,
                      instance=Visit(child=child))
-    kept = photos.kept_from(request.POST, request.user) if request.method == "POST" else []
-    _warn_removed(request)
+    kept = _kept(request)
     if request.method == "POST" and form.is_valid():
         visit = services.create_visit(visit=form.save(commit=False), by=request.user,
                                       photos=[*kept, *form.cleaned_data["photos"]],
@@ -67,10 +66,14 @@ def visit_create(request, child_pk):
                                                       "draft_key": f"new-{child.pk}"})
 
 
-def _warn_removed(request) -> None:
-    """A form (a draft restored on the phone) naming kept photos removed as abandoned says so: never silently lost."""
-    if request.method == "POST" and (count := photos.removed_count(request.POST)):
+def _kept(request) -> list:
+    """The photos a posted form kept from an earlier try (photos.kept_from); a form (a draft restored on the
+    phone) naming kept photos removed as abandoned says so: never silently lost."""
+    if request.method != "POST":
+        return []
+    if count := photos.removed_count(request.POST):
         messages.warning(request, photos.removed_message(count))
+    return photos.kept_from(request.POST, request.user)
 
 
 def _kept_context(request, form, kept) -> dict:
@@ -92,8 +95,7 @@ def household_visit_create(request, household_pk):
     form = FamilyVisitForm(request.POST or None, request.FILES or None, members=members,
                            initial={"visited_on": timezone.localdate(), "type": Visit.Type.HOME},
                            instance=Visit(household=household))
-    kept = photos.kept_from(request.POST, request.user) if request.method == "POST" else []
-    _warn_removed(request)
+    kept = _kept(request)
     if request.method == "POST" and form.is_valid():
         try:
             visits = services.create_family_visit(visit=form.save(commit=False), children=form.cleaned_data["children"],
@@ -113,8 +115,7 @@ def household_visit_create(request, household_pk):
 def visit_edit(request, pk):
     visit = get_changeable_or_404(Visit.objects.select_related("child"), request.user, pk=pk)
     form = VisitForm(request.POST or None, request.FILES or None, instance=visit)
-    kept = photos.kept_from(request.POST, request.user) if request.method == "POST" else []
-    _warn_removed(request)
+    kept = _kept(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_visit(visit=form.save(commit=False), by=request.user,
