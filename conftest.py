@@ -160,6 +160,67 @@ def protected_media(settings):
 
 # ---------------------------------------------------------------- browser
 
+_SQLITE_REQUEST_LOCK = threading.Lock()
+
+
+class _OneRequestAtATimeServer:
+    """Mixed into the live server's class (pytest_configure below). On SQLite the test database is one in-memory
+    database in shared-cache mode, and each of the live server's request threads opens its own connection to it
+    (pytest-django starts the session's live server before the test database exists, so it shares no
+    connection). Shared-cache locks are per table and do not wait for the busy timeout: two requests at once (a
+    help chapter loading its screenshots) made one fail with "database table is locked" — a 500 for an image,
+    a page that jumped, a failed CI run. On SQLite the server answers one request at a time, from the application
+    call until the response is closed (a streamed body reads the database too); the threads, and so the browser's
+    keep-alive connections, stay; the test's own queries wait for the same lock (browser_page). PostgreSQL is not
+    serialised."""
+
+    def set_app(self, application):
+        from django.db import connection
+
+        if connection.vendor != "sqlite":
+            return super().set_app(application)
+        lock = _SQLITE_REQUEST_LOCK
+
+        def one_at_a_time(environ, start_response):
+            lock.acquire()
+            try:
+                body = application(environ, start_response)
+            except BaseException:
+                lock.release()
+                raise
+            return _ReleasedOnClose(body, lock)
+
+        return super().set_app(one_at_a_time)
+
+
+class _ReleasedOnClose:
+    """A WSGI body that releases `lock` when the server closes it (wsgiref closes every body, also after an
+    error or a client that went away), once."""
+
+    def __init__(self, body, lock):
+        self.body, self.lock, self.released = body, lock, False
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self):
+        try:
+            if hasattr(self.body, "close"):
+                self.body.close()
+        finally:
+            if not self.released:
+                self.released = True
+                self.lock.release()
+
+
+def pytest_configure(config):
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    LiveServerThread.server_class = type("OneRequestAtATimeWSGIServer",
+                                         (_OneRequestAtATimeServer, ThreadedWSGIServer), {})
+
+
 @pytest.fixture
 def browser_page(live_server, monkeypatch):
     """browser_page(user, width=375) → a new Playwright page of Debian's chromium on a `width` px wide
@@ -194,11 +255,11 @@ def browser_page(live_server, monkeypatch):
                                       "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
             return context.new_page()
 
-        yield open_page
-        # The test is over, but its pages may still be loading (a help chapter's screenshots, a poll): on
-        # SQLite the live server shares the test's database connection, and a request still running while
-        # the test's data is flushed breaks that transaction (CI saw it once). Let the pages go quiet, close
-        # them, and wait for the server's request threads before the flush.
+        with _between_requests_on_sqlite():
+            yield open_page
+        # The test is over, but its pages may still be loading (a help chapter's screenshots, a poll): a
+        # request still running while the test's data is flushed fails, or breaks the flush (CI saw it once).
+        # Let the pages go quiet, close them, and wait for the server's request threads before the flush.
         for context in contexts:
             for page in context.pages:
                 with contextlib.suppress(Exception):
@@ -206,6 +267,23 @@ def browser_page(live_server, monkeypatch):
             context.close()
         browser.close()
     _wait_for_live_server_requests()
+
+
+@contextlib.contextmanager
+def _between_requests_on_sqlite():
+    """The test's queries run between the live server's requests on SQLite (see _OneRequestAtATimeServer)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+
+    def wait_for_the_server(execute, sql, params, many, context):
+        with _SQLITE_REQUEST_LOCK:
+            return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wait_for_the_server):
+        yield
 
 
 def _wait_for_live_server_requests(timeout=10.0):

@@ -61,3 +61,16 @@ def test_lead_clicks_help_on_the_reports_page_and_the_hint_on_the_home_page(live
     expect(page.locator("#first-steps")).to_have_count(0)
     page.reload()
     expect(page.locator("#first-steps")).to_have_count(0)
+
+
+def test_every_screenshot_of_a_chapter_loads_when_the_browser_asks_for_them_all_at_once(live_server, browser_page,
+                                                                                       lead):
+    """A phone scrolling fast asks for many screenshots together; each must come (CI once saw one answered with a
+    500 while another was being answered, and the section the help link opened jumped out of view)."""
+    chapter = chapter_for_role(Role.PROJECT_LEAD)
+    page = browser_page(lead, width=1280)
+    page.goto(f"{live_server.url}{reverse('guide:chapter', args=[chapter.SLUG])}")
+    statuses = page.evaluate("""() => Promise.all(
+        [...document.querySelectorAll('img.guide-shot')].map(img => fetch(img.src).then(r => r.status)))""")
+    assert len(statuses) > 10
+    assert set(statuses) == {200}
