@@ -86,9 +86,10 @@ class Addresses:
         """The width and height attributes of the image, or None."""
         return None
 
-    def image_style(self, name: str) -> str:
-        """A style for the image (its printed width), or "" (the app's CSS sizes it)."""
-        return ""
+    def image_parts(self, name: str) -> list[tuple[str, str]]:
+        """The images the screenshot `name` is shown as, (address, style) of each: one (the app's CSS sizes it,
+        style ""), or in print a tall one cut into page-high parts, each with its printed width."""
+        return [(self.image(name), "")]
 
     schemes = frozenset({"http", "https"})
     ids_on_headings = False
@@ -131,20 +132,19 @@ class PdfAddresses(Addresses):
     def anchor(self, anchor):
         return f"{self.slug}--{anchor}"
 
-    width_for: object = None  # width_for(name) -> "63mm": how wide the screenshot is printed
-    # file_for(name) -> the file printed for the screenshot (render.py: a copy at print resolution), or None
-    file_for: object = None
+    # parts_for(name) -> [(file, "75.0mm"), …]: the files printed for the screenshot and the width each is
+    # printed (render.py: copies at print resolution, a tall screenshot in page-high parts); None: as it is
+    parts_for: object = None
     schemes = frozenset({"http", "https", "file"})
     ids_on_headings = True
 
-    def image(self, name):
+    def image_parts(self, name):
         path = image_path(name)
-        if path and self.file_for:
-            path = self.file_for(name)
-        return path.as_uri() if path else ""
-
-    def image_style(self, name):
-        return f"width: {self.width_for(name)}" if self.width_for else ""
+        if path is None:
+            return [("", "")]
+        if self.parts_for is None:
+            return [(path.as_uri(), "")]
+        return [(part.as_uri(), f"width: {width}") for part, width in self.parts_for(name)]
 
 
 class _Rewrite(Treeprocessor):
@@ -153,20 +153,37 @@ class _Rewrite(Treeprocessor):
         self.addresses = addresses
 
     def run(self, root: Element):
-        for element in root.iter():
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for element in list(root.iter()):
             if element.tag == "a":
                 self._link(element)
             elif element.tag == "img" and (found := IMAGE_LINK.match(element.get("src", ""))):
-                element.set("src", self.addresses.image(found["name"]))
-                element.set("class", "guide-shot")
-                # A chapter holds up to 60 screenshots: a phone loads those it scrolls to (width and height are
-                # set below, so the page does not jump and the section a help link opens stays in view).
-                element.set("loading", "lazy")
-                if style := self.addresses.image_style(found["name"]):
-                    element.set("style", style)
-                if size := self.addresses.image_size(found["name"]):
-                    element.set("width", str(size[0]))
-                    element.set("height", str(size[1]))
+                self._image(element, found["name"], parents.get(element))
+
+    def _image(self, element: Element, name: str, parent: Element | None):
+        parts = self.addresses.image_parts(name)
+        if parent is None:
+            parts = parts[:1]
+        size = self.addresses.image_size(name) if len(parts) == 1 else None
+        tail, images = element.tail, []
+        for number, (src, style) in enumerate(parts):
+            image = element if number == 0 else Element("img", {"alt": element.get("alt", "")})
+            image.set("src", src)
+            image.set("class", "guide-shot guide-shot-part" if len(parts) > 1 else "guide-shot")
+            # A chapter holds up to 60 screenshots: a phone loads those it scrolls to (width and height are
+            # set below, so the page does not jump and the section a help link opens stays in view).
+            image.set("loading", "lazy")
+            if style:
+                image.set("style", style)
+            if size:
+                image.set("width", str(size[0]))
+                image.set("height", str(size[1]))
+            image.tail = None
+            images.append(image)
+        images[-1].tail = tail
+        at = list(parent).index(element) if parent is not None else 0
+        for offset, image in enumerate(images[1:], start=1):
+            parent.insert(at + offset, image)
 
     def _link(self, element: Element):
         if element.get("id"):

@@ -16,10 +16,15 @@ embedded at print resolution (at most PRINT_DPI over its printed width: a phone'
 the copy, which it embeds as it is, and _palette_images() then puts the copy's palette PNG data in its place
 (a PDF "Indexed" image). The copies are made once for each content of a screenshot, under
 PROTECTED_MEDIA_ROOT/guide/print/ (docs/guide/README.md has the figures).
+
+A screenshot longer than the page (a phone's whole form, up to 5,200 px) is printed at a phone's width and cut
+into page-high parts, each one image of the PDF, one under the other (_print_layout()); shrunk to fit whole,
+the longest were 29 mm wide with their text at 3.5 pt.
 """
 
 import hashlib
 import io
+import math
 import os
 import re
 import struct
@@ -42,6 +47,7 @@ TEMPLATE = "guide/pdf.html"
 # text around it.
 PAGE_WIDTH_MM = 178
 MAX_HEIGHT_MM = 200
+SHRINK_BEFORE_CUT = 0.75  # a screenshot too long for the page is printed smaller down to this, then cut in parts
 PHONE_MM_PER_PX = 0.1     # a 375 px phone shot (750 image px at 2×) is 75 mm wide: its text about 8 pt
 DESKTOP_MM_PER_PX = PAGE_WIDTH_MM / 1280  # a 1280 px desktop shot fills the width
 PHONE_MAX_PX = 750  # a whole 375 px phone screen at 2×
@@ -55,21 +61,56 @@ FOUND_MARKER = re.compile(re.escape(MARKER) + rb"([0-9a-z.-]+)")
 COPY_IN_HTML = re.compile(r'src="file://[^"]*/print/([0-9a-z.-]+)\.jpg"')
 
 
-def _printed_mm(name: str, *, phone: bool) -> float:
+def _print_layout(name: str, *, phone: bool) -> tuple[float, list[tuple[int, int]] | None]:
+    """How the screenshot `name` is printed: (its width in mm, None) when it fits the page whole — made smaller,
+    if need be, down to SHRINK_BEFORE_CUT of its width — else (its width, [(top, bottom) rows of each part]): a
+    long phone page cut into page-high parts, each printed as wide as a phone's screen (whole, the longest
+    were 29 mm wide, their text 3.5 pt)."""
     from PIL import Image
 
     path = pages.image_path(name)
     if path is None:
-        return PAGE_WIDTH_MM
+        return PAGE_WIDTH_MM, None
     with Image.open(path) as image:
         width, height = image.size
-    phone = phone and width <= PHONE_MAX_PX  # a desktop page shown in a phone chapter is printed as one
-    mm = width * (PHONE_MM_PER_PX if phone else DESKTOP_MM_PER_PX)
-    return round(min(mm, PAGE_WIDTH_MM, MAX_HEIGHT_MM * width / max(height, 1)), 1)
+        phone = phone and width <= PHONE_MAX_PX  # a desktop page shown in a phone chapter is printed as one
+        mm = min(width * (PHONE_MM_PER_PX if phone else DESKTOP_MM_PER_PX), PAGE_WIDTH_MM)
+        fitting = MAX_HEIGHT_MM * width / max(height, 1)
+        if fitting >= mm * SHRINK_BEFORE_CUT:
+            return round(min(mm, fitting), 1), None
+        return round(mm, 1), _cuts(image, math.ceil(mm * height / width / MAX_HEIGHT_MM))
 
 
-def _image_width(name: str, *, phone: bool) -> str:
-    return f"{_printed_mm(name, phone=phone):.1f}mm"
+def _cuts(image, parts: int) -> list[tuple[int, int]]:
+    """The rows of `image` cut into `parts` of about the same height, each cut moved up (by at most a fifth of
+    a part) to the nearest row with the fewest colours: between two lines of text, not through one."""
+    gray = image.convert("L")
+    width, height = gray.size
+    step = height / parts
+    tops = [0]
+    for number in range(1, parts):
+        target = round(number * step)
+        best = target
+        fewest = None
+        for row in range(target, max(tops[-1] + 1, round(target - step / 5)), -1):
+            colours = gray.crop((0, row, width, row + 1)).getcolors(maxcolors=16)
+            count = len(colours) if colours is not None else 17
+            if fewest is None or count < fewest:
+                best, fewest = row, count
+            if count <= 2:
+                break
+        tops.append(best)
+    return [(top, bottom) for top, bottom in zip(tops, [*tops[1:], height], strict=True)]
+
+
+def _print_parts(name: str, *, phone: bool) -> list[tuple[Path, str]]:
+    """(file, printed width) of each image printed for the screenshot `name`: one, or its page-high parts."""
+    mm, cuts = _print_layout(name, phone=phone)
+    width = f"{mm:.1f}mm"
+    if cuts is None:
+        return [(_print_copy(name, mm=mm), width)]
+    return [(_print_copy(name, mm=mm, rows=rows, part=f"p{number}"), width)
+            for number, rows in enumerate(cuts, start=1)]
 
 
 def print_dir() -> Path:
@@ -81,22 +122,24 @@ def print_width(width_px: int, printed_mm: float) -> int:
     return max(1, min(width_px, round(printed_mm / 25.4 * PRINT_DPI)))
 
 
-def _print_copy(name: str, *, phone: bool) -> Path:
-    """The JPEG of the screenshot `name` at print resolution that WeasyPrint embeds (as it is: it re-encodes a
-    PNG), with beside it, when that is smaller, the same pixels as a palette PNG (<stem>.png) that
-    _palette_images() puts in its place. Named <name>.<content hash>-<width>-<PRINT_COPY>: made once for each
-    content of the screenshot (cached_pdf() removes the copies its PDF does not use)."""
+def _print_copy(name: str, *, mm: float, rows: tuple[int, int] | None = None, part: str = "") -> Path:
+    """The JPEG of the screenshot `name` (of its `rows`, top and bottom, when given) printed `mm` wide, at
+    print resolution, that WeasyPrint embeds (as it is: it re-encodes a PNG), with beside it, when that is
+    smaller, the same pixels as a palette PNG (<stem>.png) that _palette_images() puts in its place. Named
+    <name>.<content hash>-<width>-<PRINT_COPY>[-<part>]: made once for each content of the screenshot
+    (cached_pdf() removes the copies its PDF does not use)."""
     from PIL import Image
 
     data = pages.image_path(name).read_bytes()
     digest = hashlib.sha256(data).hexdigest()[:24]
-    with Image.open(io.BytesIO(data)) as image:
-        width, height = image.size
-        px = print_width(width, _printed_mm(name, phone=phone))
-        stem = f"{name}.{digest}-{px}-{PRINT_COPY}"
+    with Image.open(io.BytesIO(data)) as whole:
+        px = print_width(whole.width, mm)
+        stem = f"{name}.{digest}-{px}-{PRINT_COPY}" + (f"-{part}" if part else "")
         jpeg_path, png_path = print_dir() / f"{stem}.jpg", print_dir() / f"{stem}.png"
         if jpeg_path.exists():
             return jpeg_path
+        image = whole.crop((0, rows[0], whole.width, rows[1])) if rows else whole
+        width, height = image.size
         if px < width or image.mode != "P" or "transparency" in image.info:
             copy = image.convert("RGB")
             if px < width:
@@ -180,8 +223,7 @@ def _palette_images(pdf: bytes) -> bytes:
 def _chapter(chapter) -> dict:
     text = pages.read(chapter.SLUG)
     phone = chapter.WIDTH < 768
-    addresses = pages.PdfAddresses(slug=chapter.SLUG, width_for=lambda name: _image_width(name, phone=phone),
-                                   file_for=lambda name: _print_copy(name, phone=phone))
+    addresses = pages.PdfAddresses(slug=chapter.SLUG, parts_for=lambda name: _print_parts(name, phone=phone))
     return {"slug": chapter.SLUG, "title": pages.title_of(text, chapter.TITLE),
             "sections": [{"anchor": addresses.anchor(anchor), "title": title}
                          for anchor, title in pages.sections(text)],

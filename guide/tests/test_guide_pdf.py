@@ -129,18 +129,25 @@ def test_screenshots_are_embedded_at_print_resolution_as_palette_images(tmp_path
                 images[ref.idnum] = image
     sources = sorted(pages.images_dir().glob("*.png"))
     assert len(images) >= len({path.read_bytes() for path in sources}) * 0.9  # the chapters show nearly all
-    # Each image is as many pixels wide as its screenshot is printed wide at PRINT_DPI (or fewer: its own).
-    printed = re.findall(r'src="file://[^"]*/print/([a-z0-9-]+)\.[0-9a-z-]+\.jpg" style="width: ([0-9.]+)mm"',
-                         render.html())
-    expected = set()
-    for name, mm in printed:
+    # Each image is as many pixels wide as its screenshot is printed wide at PRINT_DPI (or fewer: its own), and
+    # the parts of a long one (-p1, -p2, …) are together as high as the whole.
+    printed = re.findall(r'src="file://[^"]*/print/([a-z0-9-]+)\.[0-9a-z]+-[0-9]+-v1(-p[0-9]+)?\.jpg" '
+                         r'style="width: ([0-9.]+)mm"', render.html())
+    expected, heights = set(), {}
+    for name, part, mm in printed:
         with Image.open(pages.image_path(name)) as shot:
             width, height = shot.size
         px = render.print_width(width, float(mm))
-        expected.add((px, round(height * px / width)))
+        expected.add(px)
+        heights.setdefault(name, (round(height * px / width), set()))[1].add(part)
         if name.startswith("social-worker-"):
             assert px <= 591 < width  # a phone's 750 px printed 75 mm wide (or narrower)
-    assert {(image["/Width"], image["/Height"]) for image in images.values()} <= expected
+    assert {image["/Width"] for image in images.values()} <= expected
+    assert any(len(parts) > 1 for _, parts in heights.values())
+    for name, (height, parts) in heights.items():
+        got = sum(Image.open(copy).height for copy in render.print_dir().glob(f"{name}.*.jpg")
+                  if re.fullmatch(rf"{name}\.[0-9a-z]+-[0-9]+-v1(-p[0-9]+)?\.jpg", copy.name))
+        assert abs(got - height) <= len(parts), name
     # (a copy stays a JPEG where that is smaller: a photograph, say; the screenshots are not)
     indexed = [image for image in images.values() if image["/ColorSpace"][0] == "/Indexed"]
     assert len(indexed) >= 0.9 * len(images)
@@ -162,3 +169,29 @@ def test_beat_prepares_the_pdf_so_the_first_download_does_not_wait(client_for, w
     assert len(renders) == 1
     assert b"".join(client_for(worker).get("/help/pdf/").streaming_content) == b"%PDF-1.7 prepared"
     assert len(renders) == 1  # the download served the prepared file
+
+
+def test_a_long_phone_screenshot_is_printed_at_a_phones_width_in_parts_cut_between_lines(guide_copy):
+    """Shrunk to fit one page, a phone's whole form (750 × 5,200 px) was 29 mm wide and its text 3.5 pt. It is
+    printed 75 mm wide in page-high parts, one under the other, each cut where no line of text is."""
+    # A "screenshot" of lines of text (noise) everywhere but in two gaps, each a little above where a cut into
+    # three equal parts would fall (rows 1,733 and 3,467).
+    gaps = [(1640, 1664), (3380, 3404)]
+    shot = Image.effect_noise((750, 5200), 90).convert("RGB")
+    for top, bottom in gaps:
+        shot.paste((255, 255, 255), (0, top, 750, bottom))
+    shot.save(guide_copy / "images" / "social-worker-long-form.png")
+    chapter = guide_copy / "social-worker.md"
+    chapter.write_text(chapter.read_text() + "\n\n![很长的表单](images/social-worker-long-form.png)\n")
+
+    html = render.html()
+    parts = re.findall(r'<img alt="很长的表单" class="guide-shot guide-shot-part" loading="lazy" '
+                       r'src="file://([^"]+-p[0-9])\.jpg" style="width: ([0-9.]+)mm">', html)
+    assert len(parts) == 3
+    assert {mm for _, mm in parts} == {"75.0"}
+    heights = [Image.open(f"{path}.jpg").height for path, _ in parts]
+    scale = 591 / 750  # printed 75 mm wide at PRINT_DPI
+    assert max(heights) / 591 * 75 <= render.MAX_HEIGHT_MM
+    first_cut, second_cut = heights[0] / scale, (heights[0] + heights[1]) / scale
+    assert gaps[0][0] - 2 <= first_cut <= gaps[0][1] + 2
+    assert gaps[1][0] - 2 <= second_cut <= gaps[1][1] + 2
