@@ -29,6 +29,8 @@ class HandoverExport(models.Model):
     manifest_sha256 = models.CharField(_("SHA-256 of the manifest"), max_length=64, blank=True)
     size = models.BigIntegerField(_("size"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Documents the export could not make (the user guide): {file name: problem}; the export finished without them.
+    documents_missing = models.JSONField(_("documents not included"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("hand-over export")

@@ -64,7 +64,7 @@ def run_export(export_id: int) -> bool:
                                                         lease_until=timezone.now() + HandoverExport.LEASE)
 
     try:
-        export(directory, pdfs=job.include_pdfs, user=job.created_by, progress=progress)
+        manifest = export(directory, pdfs=job.include_pdfs, user=job.created_by, progress=progress)
         manifest_sha = hashlib.sha256((directory / "manifest.json").read_bytes()).hexdigest()
         zip_directory(directory, target)
     except Exception as exc:
@@ -75,7 +75,9 @@ def run_export(export_id: int) -> bool:
     HandoverExport.objects.filter(pk=job.pk).update(
         job_status=HandoverExport.Job.DONE, progress=100, lease_until=None, finished_at=timezone.now(),
         zip_path=str(target.relative_to(Path(settings.PROTECTED_MEDIA_ROOT))), manifest_sha256=manifest_sha,
-        size=target.stat().st_size)
+        size=target.stat().st_size,
+        documents_missing={name: entry["problem"] for name, entry in manifest["documents"].items()
+                           if not entry["included"]})
     return True
 
 

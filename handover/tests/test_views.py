@@ -80,3 +80,29 @@ def test_the_lead_is_reminded_once_60_days_before_the_contract_ends(lead, bureau
     assert services.remind_contract_end(today=datetime.date(2027, 1, 20)) == 0
     assert "handover-contract-end" in settings.CELERY_BEAT_SCHEDULE
     assert contract_end_reminder() == 0
+
+
+def test_the_status_page_says_when_the_user_guide_could_not_be_put_in_the_hand_over(client_for, lead, bureau,
+                                                                                    monkeypatch, tmp_path):
+    from guide import pages
+
+    monkeypatch.setattr(pages, "guide_dir", lambda: tmp_path / "no-guide")  # e.g. docs/ not deployed
+    client = client_for(lead)
+    client.post("/handover/start/")
+    job = HandoverExport.objects.get()
+    assert services.run_export(job.pk) is True
+    job.refresh_from_db()
+    assert list(job.documents_missing) == ["用户手册.pdf"]
+    for user in (lead, bureau):
+        status = client_for(user).get("/handover/status/").content.decode()
+        assert 'id="handover-documents-missing"' in status
+        assert "以下文档未能生成" in status and "用户手册.pdf" in status and "FileNotFoundError" in status
+        assert "请在“帮助”页面下载用户手册" in status
+
+
+def test_the_status_page_of_a_complete_hand_over_has_no_warning(client_for, lead):
+    client = client_for(lead)
+    client.post("/handover/start/")
+    assert services.run_export(HandoverExport.objects.get().pk) is True
+    status = client.get("/handover/status/").content.decode()
+    assert "清单的 SHA-256" in status and "handover-documents-missing" not in status
