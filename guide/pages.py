@@ -158,12 +158,10 @@ class _Rewrite(Treeprocessor):
             if element.tag == "a":
                 self._link(element)
             elif element.tag == "img" and (found := IMAGE_LINK.match(element.get("src", ""))):
-                self._image(element, found["name"], parents.get(element))
+                self._image(element, found["name"], parents[element])  # Markdown puts an image in a <p>
 
-    def _image(self, element: Element, name: str, parent: Element | None):
+    def _image(self, element: Element, name: str, parent: Element):
         parts = self.addresses.image_parts(name)
-        if parent is None:
-            parts = parts[:1]
         size = self.addresses.image_size(name) if len(parts) == 1 else None
         tail, images = element.tail, []
         for number, (src, style) in enumerate(parts):
@@ -181,7 +179,7 @@ class _Rewrite(Treeprocessor):
             image.tail = None
             images.append(image)
         images[-1].tail = tail
-        at = list(parent).index(element) if parent is not None else 0
+        at = list(parent).index(element)
         for offset, image in enumerate(images[1:], start=1):
             parent.insert(at + offset, image)
 

@@ -61,29 +61,25 @@ FOUND_MARKER = re.compile(re.escape(MARKER) + rb"([0-9a-z.-]+)")
 COPY_IN_HTML = re.compile(r'src="file://[^"]*/print/([0-9a-z.-]+)\.jpg"')
 
 
-def _print_layout(name: str, *, phone: bool) -> tuple[float, list[tuple[int, int]] | None]:
-    """How the screenshot `name` is printed: (its width in mm, None) when it fits the page whole — made smaller,
-    if need be, down to SHRINK_BEFORE_CUT of its width — else (its width, [(top, bottom) rows of each part]): a
-    long phone page cut into page-high parts, each printed as wide as a phone's screen (whole, the longest
-    were 29 mm wide, their text 3.5 pt)."""
-    from PIL import Image
-
-    path = pages.image_path(name)
-    if path is None:
-        return PAGE_WIDTH_MM, None
-    with Image.open(path) as image:
-        width, height = image.size
-        phone = phone and width <= PHONE_MAX_PX  # a desktop page shown in a phone chapter is printed as one
-        mm = min(width * (PHONE_MM_PER_PX if phone else DESKTOP_MM_PER_PX), PAGE_WIDTH_MM)
-        fitting = MAX_HEIGHT_MM * width / max(height, 1)
-        if fitting >= mm * SHRINK_BEFORE_CUT:
-            return round(min(mm, fitting), 1), None
-        return round(mm, 1), _cuts(image, math.ceil(mm * height / width / MAX_HEIGHT_MM))
+def _print_layout(size: tuple[int, int], *, phone: bool) -> tuple[float, int]:
+    """How a screenshot of `size` (px) is printed: (its width in mm, the number of parts). Whole (1) when it fits
+    the page — made smaller, if need be, down to SHRINK_BEFORE_CUT of its width; else a long phone page cut into
+    page-high parts, each printed as wide as a phone's screen (whole, the longest were 29 mm wide, their text
+    3.5 pt)."""
+    width, height = size
+    phone = phone and width <= PHONE_MAX_PX  # a desktop page shown in a phone chapter is printed as one
+    mm = min(width * (PHONE_MM_PER_PX if phone else DESKTOP_MM_PER_PX), PAGE_WIDTH_MM)
+    fitting = MAX_HEIGHT_MM * width / max(height, 1)
+    if fitting >= mm * SHRINK_BEFORE_CUT:
+        return round(min(mm, fitting), 1), 1
+    return round(mm, 1), math.ceil(mm * height / width / MAX_HEIGHT_MM)
 
 
 def _cuts(image, parts: int) -> list[tuple[int, int]]:
     """The rows of `image` cut into `parts` of about the same height, each cut moved up (by at most a fifth of
     a part) to the nearest row with the fewest colours: between two lines of text, not through one."""
+    if parts == 1:
+        return [(0, image.height)]
     gray = image.convert("L")
     width, height = gray.size
     step = height / parts
@@ -104,13 +100,25 @@ def _cuts(image, parts: int) -> list[tuple[int, int]]:
 
 
 def _print_parts(name: str, *, phone: bool) -> list[tuple[Path, str]]:
-    """(file, printed width) of each image printed for the screenshot `name`: one, or its page-high parts."""
-    mm, cuts = _print_layout(name, phone=phone)
-    width = f"{mm:.1f}mm"
-    if cuts is None:
-        return [(_print_copy(name, mm=mm), width)]
-    return [(_print_copy(name, mm=mm, rows=rows, part=f"p{number}"), width)
-            for number, rows in enumerate(cuts, start=1)]
+    """(file, printed width) of each image printed for the screenshot `name`: one, or its page-high parts. The
+    files are JPEGs at print resolution that WeasyPrint embeds (as they are: it re-encodes a PNG), each with
+    beside it, when that is smaller, the same pixels as a palette PNG that _palette_images() puts in its place.
+    Named <name>.<content hash>-<width px>-<PRINT_COPY>[-p<part>]: made once for each content of the
+    screenshot (cached_pdf() removes the copies its PDF does not use)."""
+    from PIL import Image
+
+    data = pages.image_path(name).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()[:24]
+    with Image.open(io.BytesIO(data)) as image:
+        mm, parts = _print_layout(image.size, phone=phone)
+        px = print_width(image.width, mm)
+        stem = f"{name}.{digest}-{px}-{PRINT_COPY}"
+        stems = [stem] if parts == 1 else [f"{stem}-p{number}" for number in range(1, parts + 1)]
+        copies = [print_dir() / f"{stem}.jpg" for stem in stems]
+        if not all(copy.exists() for copy in copies):
+            for stem, (top, bottom) in zip(stems, _cuts(image, parts), strict=True):
+                _make_copy(image.crop((0, top, image.width, bottom)), stem, px)
+    return [(copy, f"{mm:.1f}mm") for copy in copies]
 
 
 def print_dir() -> Path:
@@ -122,40 +130,26 @@ def print_width(width_px: int, printed_mm: float) -> int:
     return max(1, min(width_px, round(printed_mm / 25.4 * PRINT_DPI)))
 
 
-def _print_copy(name: str, *, mm: float, rows: tuple[int, int] | None = None, part: str = "") -> Path:
-    """The JPEG of the screenshot `name` (of its `rows`, top and bottom, when given) printed `mm` wide, at
-    print resolution, that WeasyPrint embeds (as it is: it re-encodes a PNG), with beside it, when that is
-    smaller, the same pixels as a palette PNG (<stem>.png) that _palette_images() puts in its place. Named
-    <name>.<content hash>-<width>-<PRINT_COPY>[-<part>]: made once for each content of the screenshot
-    (cached_pdf() removes the copies its PDF does not use)."""
+def _make_copy(image, stem: str, px: int) -> None:
+    """print_dir()/<stem>.jpg of `image` `px` wide, and <stem>.png beside it when the palette PNG is smaller."""
     from PIL import Image
 
-    data = pages.image_path(name).read_bytes()
-    digest = hashlib.sha256(data).hexdigest()[:24]
-    with Image.open(io.BytesIO(data)) as whole:
-        px = print_width(whole.width, mm)
-        stem = f"{name}.{digest}-{px}-{PRINT_COPY}" + (f"-{part}" if part else "")
-        jpeg_path, png_path = print_dir() / f"{stem}.jpg", print_dir() / f"{stem}.png"
-        if jpeg_path.exists():
-            return jpeg_path
-        image = whole.crop((0, rows[0], whole.width, rows[1])) if rows else whole
-        width, height = image.size
-        if px < width or image.mode != "P" or "transparency" in image.info:
-            copy = image.convert("RGB")
-            if px < width:
-                copy = copy.resize((px, max(1, round(height * px / width))), Image.Resampling.LANCZOS)
-            palette = copy.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-        else:  # a screenshot's own palette PNG, printed at its size: its pixels exactly
-            palette = image.copy()
-            copy = image.convert("RGB")
+    width, height = image.size
+    if px < width or image.mode != "P" or "transparency" in image.info:
+        copy = image.convert("RGB")
+        if px < width:
+            copy = copy.resize((px, max(1, round(height * px / width))), Image.Resampling.LANCZOS)
+        palette = copy.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    else:  # a screenshot's own palette PNG, printed at its size: its pixels exactly
+        palette = image
+        copy = image.convert("RGB")
     jpeg, png = io.BytesIO(), io.BytesIO()
     copy.save(jpeg, format="JPEG", quality=JPEG_QUALITY, subsampling=0, comment=MARKER + stem.encode())
     palette.save(png, format="PNG", bits=8)  # optimize=True: 5 % smaller, 6 times slower
     print_dir().mkdir(parents=True, exist_ok=True)
     if len(_png_chunks(png.getvalue())["IDAT"]) < jpeg.tell():
-        _write(png_path, png.getvalue())
-    _write(jpeg_path, jpeg.getvalue())  # last: the copy is complete once its JPEG is there
-    return jpeg_path
+        _write(print_dir() / f"{stem}.png", png.getvalue())
+    _write(print_dir() / f"{stem}.jpg", jpeg.getvalue())  # last: the copy is complete once its JPEG is there
 
 
 def _write(path: Path, data: bytes):
